@@ -1,0 +1,75 @@
+namespace CommissioningActors.Simulator;
+
+/// <summary>A virtual Matter device. Several addresses = an address-rotating device seen several times.</summary>
+public sealed record SimulatedDevice(
+    string Name,
+    IReadOnlyList<string> Addresses,
+    ushort Discriminator,
+    ushort VendorId,
+    ushort ProductId,
+    uint Passcode,
+    string ManualCode,
+    string? QrCode = null,
+    int Rssi = -60,
+    bool HasAdditionalData = false);
+
+public enum SlotExhaustionStyle
+{
+    /// <summary>out_of_connection_slots error code.</summary>
+    Structured,
+
+    /// <summary>connection_failed with "out of connection slots" text, as clients predating the code do.</summary>
+    LegacyText,
+}
+
+/// <summary>Fault knobs for tests; all off by default.</summary>
+public sealed record SimulatorFaults
+{
+    public bool FailAllConnects { get; init; }
+    public SlotExhaustionStyle SlotExhaustion { get; init; } = SlotExhaustionStyle.Structured;
+
+    /// <summary>Send an unexpected `disconnected` event this long after a connect succeeds (null = never).</summary>
+    public TimeSpan? DisconnectAfterConnect { get; init; }
+
+    /// <summary>Commands (wire names) that never get an answer.</summary>
+    public IReadOnlySet<string> NeverAnswer { get; init; } = new HashSet<string>();
+
+    /// <summary>Old clients: answer write_and_subscribe with internal_error "unknown command".</summary>
+    public bool LacksWriteAndSubscribe { get; init; }
+
+    public bool LacksRequestMtu { get; init; }
+
+    /// <summary>Close the socket when a connect arrives (a proxy that drops mid-connect).</summary>
+    public bool DropSocketOnConnect { get; init; }
+}
+
+public sealed record SimulatorLatencies
+{
+    public TimeSpan Connect { get; init; } = TimeSpan.Zero;
+    public TimeSpan Gatt { get; init; } = TimeSpan.Zero;
+    public TimeSpan BtpHandshake { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How often advertisements repeat while scanning.</summary>
+    public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed record SimulatorOptions
+{
+    public string Name { get; init; } = "simulated-proxy";
+    public int ConnectionSlots { get; init; } = 3;
+    public IReadOnlyList<SimulatedDevice> Devices { get; init; } = DefaultDevices.All;
+    public SimulatorLatencies Latencies { get; init; } = new();
+    public SimulatorFaults Faults { get; init; } = new();
+    public int Mtu { get; init; } = 247;
+}
+
+public static class DefaultDevices
+{
+    /// <summary>The first uses the standard Matter test code and rotates over three addresses (seed 000's scenario).</summary>
+    public static IReadOnlyList<SimulatedDevice> All { get; } =
+    [
+        new("Test Light (rotating address)", ["C0:FF:EE:00:00:01", "C0:FF:EE:00:00:02", "C0:FF:EE:00:00:03"],
+            Discriminator: 3840, VendorId: 0xFFF1, ProductId: 0x8000, Passcode: 20202021,
+            ManualCode: "34970112332", QrCode: "MT:-24J0AFN00KA0648G00", Rssi: -55),
+    ];
+}
