@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using CommissioningActors.Host.Hosting;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+await CommissioningHost.Build(args).RunAsync();

@@ -1,0 +1,29 @@
+using Akka.Actor;
+
+namespace CommissioningActors.Core.Controller;
+
+/// <summary>Asked by the /ws endpoint when a controller client connects.</summary>
+public sealed record OpenControllerSession(IActorRef Outbound);
+
+public sealed record ControllerSessionOpened(IActorRef Session);
+
+/// <summary>Parent of every ControllerSessionActor.</summary>
+public sealed class ControllerHubActor : ReceiveActor
+{
+    private long _next;
+
+    public ControllerHubActor(IActorRef proxies, int maxFrameBytes)
+    {
+        Receive<OpenControllerSession>(open =>
+        {
+            var session = Context.ActorOf(ControllerSessionActor.Props(open.Outbound, proxies, maxFrameBytes), $"client-{++_next}");
+            Sender.Tell(new ControllerSessionOpened(session));
+        });
+    }
+
+    public static Props Props(IActorRef proxies, int maxFrameBytes) =>
+        Akka.Actor.Props.Create(() => new ControllerHubActor(proxies, maxFrameBytes));
+
+    // One client's failure never touches another's session.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+}

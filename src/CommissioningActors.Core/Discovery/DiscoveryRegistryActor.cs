@@ -1,0 +1,83 @@
+using Akka.Actor;
+using Akka.Event;
+using CommissioningActors.Protocol.Matter;
+
+namespace CommissioningActors.Core.Discovery;
+
+/// <summary>An advertisement seen by one proxy.</summary>
+public sealed record DeviceSeen(
+    string ProxyId,
+    IActorRef Proxy,
+    string Address,
+    int? Rssi,
+    string? Name,
+    bool Connectable,
+    MatterAdvertisement? Matter,
+    DateTimeOffset At);
+
+/// <summary>What the registry remembers per (address, proxy): the latest sighting.</summary>
+public sealed record Discovery(
+    string Address,
+    string ProxyId,
+    IActorRef Proxy,
+    int? Rssi,
+    string? Name,
+    bool Connectable,
+    MatterAdvertisement? Matter,
+    DateTimeOffset LastSeen);
+
+public sealed record GetDiscoveries
+{
+    public static readonly GetDiscoveries Instance = new();
+}
+
+public sealed record DiscoveriesSnapshot(IReadOnlyList<Discovery> Discoveries);
+
+/// <summary>
+/// Remembers, per peripheral address, which proxies saw it, their RSSI and its parsed Matter advertisement.
+/// Sightings of a proxy are forgotten when its session stops.
+/// </summary>
+public sealed class DiscoveryRegistryActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<(string Address, string ProxyId), Discovery> _seen = [];
+    private readonly Dictionary<IActorRef, string> _proxies = [];
+
+    public DiscoveryRegistryActor()
+    {
+        Receive<DeviceSeen>(OnSeen);
+        Receive<GetDiscoveries>(_ => Sender.Tell(new DiscoveriesSnapshot(_seen.Values.ToList())));
+        Receive<Terminated>(t =>
+        {
+            if (_proxies.Remove(t.ActorRef, out var proxyId))
+            {
+                foreach (var key in _seen.Keys.Where(k => k.ProxyId == proxyId).ToList())
+                {
+                    _seen.Remove(key);
+                }
+            }
+        });
+    }
+
+    public static Props Props() => Akka.Actor.Props.Create(() => new DiscoveryRegistryActor());
+
+    private void OnSeen(DeviceSeen seen)
+    {
+        if (_proxies.TryAdd(seen.Proxy, seen.ProxyId))
+        {
+            Context.Watch(seen.Proxy);
+        }
+
+        var key = (seen.Address, seen.ProxyId);
+        var isNew = !_seen.ContainsKey(key);
+        _seen[key] = new Discovery(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name, seen.Connectable,
+            seen.Matter, seen.At);
+        if (isNew && seen.Matter is { } m)
+        {
+            _log.Info("Proxy {0} discovered Matter device {1} (discriminator {2}, vendor 0x{3:X4}, product 0x{4:X4}, RSSI {5})",
+                seen.ProxyId, seen.Address, m.Discriminator, m.VendorId, m.ProductId, seen.Rssi?.ToString() ?? "?");
+        }
+
+        Context.System.EventStream.Publish(seen);
+    }
+}

@@ -1,0 +1,384 @@
+using Akka.Actor;
+using Akka.Event;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Sockets;
+using CommissioningActors.Protocol.BleProxy;
+using CommissioningActors.Protocol.Matter;
+
+namespace CommissioningActors.Core.Proxies;
+
+/// <summary>
+/// One per connected BLE proxy client. Owns the hello handshake, command ids, per-command timeouts and the
+/// lifetime of every connection handle on that proxy: it is the single place a `disconnect` is sent from,
+/// so a handle is disconnected at most once whoever asks (owner, owner's death, late connect).
+/// </summary>
+public sealed class ProxySessionActor : ReceiveActor, IWithTimers
+{
+    private const int MaxRememberedTimeouts = 256;
+    private const string ScanOnConnect = "scan-on-connect";
+
+    private readonly string _proxyId;
+    private readonly string _name;
+    private readonly IActorRef _outbound;
+    private readonly IActorRef _discovery;
+    private readonly ProxySettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private readonly Dictionary<int, Pending> _pending = [];
+    private readonly Dictionary<int, IActorRef> _handleOwners = [];
+
+    // Commands that timed out, so a connect answered late can still be torn down instead of holding a slot.
+    private readonly Dictionary<int, BleCommand> _timedOut = [];
+    private readonly Queue<int> _timedOutOrder = new();
+
+    private int _nextId = 1;
+    private bool _ready;
+    private long _badFrames;
+
+    public ProxySessionActor(string proxyId, string name, IActorRef outbound, IActorRef discovery, ProxySettings settings)
+    {
+        _proxyId = proxyId;
+        _name = name;
+        _outbound = outbound;
+        _discovery = discovery;
+        _settings = settings;
+        AwaitingHello();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string proxyId, string name, IActorRef outbound, IActorRef discovery, ProxySettings settings) =>
+        Akka.Actor.Props.Create(() => new ProxySessionActor(proxyId, name, outbound, discovery, settings));
+
+    protected override void PreStart() =>
+        Timers.StartSingleTimer(nameof(HelloTimedOut), HelloTimedOut.Instance, _settings.HandshakeTimeout);
+
+    private void AwaitingHello()
+    {
+        Receive<SocketTextReceived>(frame =>
+        {
+            var parsed = BleProxyCodec.ParseClientMessage(frame.Utf8, _settings.MaxFrameBytes);
+            if (parsed.Value is not Hello hello)
+            {
+                var why = parsed.IsOk ? $"expected hello, got {parsed.Value!.GetType().Name}" : parsed.Error!.ToString();
+                _log.Warning("Proxy {0} ({1}) broke the handshake: {2}", _proxyId, _name, why);
+                CloseAndStop(1002, "expected hello as the first frame");
+                return;
+            }
+
+            if (hello.Version != BleProxyCodec.ProtocolVersion)
+            {
+                _log.Warning("Proxy {0} ({1}) speaks protocol version {2}; only {3} is supported",
+                    _proxyId, _name, hello.Version, BleProxyCodec.ProtocolVersion);
+                Send(new HelloResponse(BleProxyCodec.ProtocolVersion, "unsupported_version",
+                    $"protocol version {hello.Version} is not supported; this server speaks {BleProxyCodec.ProtocolVersion}"));
+                CloseAndStop(1002, "unsupported_version");
+                return;
+            }
+
+            Timers.Cancel(nameof(HelloTimedOut));
+            Send(new HelloResponse(BleProxyCodec.ProtocolVersion));
+            _ready = true;
+            _log.Info("Proxy {0} ({1}) connected: handshake complete", _proxyId, _name);
+            Context.Parent.Tell(new ProxySessionReady(_proxyId));
+            Context.System.EventStream.Publish(new ProxyConnected(_proxyId, _name, Self));
+            Become(Ready);
+            if (_settings.ScanOnConnect)
+            {
+                SendCommand(new StartScan([MatterBle.ShortServiceUuid]), Self, ScanOnConnect);
+            }
+        });
+        Receive<SocketBinaryReceived>(_ => CloseAndStop(1002, "expected hello as the first frame"));
+        Receive<HelloTimedOut>(_ =>
+        {
+            _log.Warning("Proxy {0} ({1}) sent no hello within {2}; closing", _proxyId, _name, _settings.HandshakeTimeout);
+            CloseAndStop(1008, "no hello within the handshake deadline");
+        });
+        Receive<ExecuteBleCommand>(cmd => Sender.Tell(new BleCommandFailed(cmd.Command,
+            new BleProxyError(BleErrorCodes.ConnectionAborted, $"BLE proxy '{_name}' has not completed its handshake"),
+            cmd.Correlation)));
+        Receive<SocketClosed>(closed => OnSocketClosed(closed));
+    }
+
+    private void Ready()
+    {
+        Receive<SocketTextReceived>(frame => OnText(frame.Utf8));
+        Receive<SocketBinaryReceived>(frame => OnBinary(frame.Data));
+        Receive<ExecuteBleCommand>(OnExecute);
+        Receive<CommandTimedOut>(OnCommandTimedOut);
+        Receive<Terminated>(t => OnWatchedTerminated(t.ActorRef));
+        Receive<BleCommandSucceeded>(ok => _log.Info("Proxy {0} ({1}): {2} ok", _proxyId, _name, ok.Command.Name));
+        Receive<BleCommandFailed>(failed =>
+            _log.Warning("Proxy {0} ({1}): {2} failed: {3}", _proxyId, _name, failed.Command.Name, failed.Error));
+        Receive<SocketClosed>(closed => OnSocketClosed(closed));
+    }
+
+    private void OnExecute(ExecuteBleCommand request)
+    {
+        if (request.Command is Disconnect d && !_handleOwners.Remove(d.ConnectionHandle))
+        {
+            // Already released by this session (owner died, device dropped): never send a second disconnect.
+            Sender.Tell(new BleCommandSucceeded(request.Command, EmptyResult.Instance, request.Correlation));
+            return;
+        }
+
+        SendCommand(request.Command, Sender, request.Correlation);
+    }
+
+    private void SendCommand(BleCommand command, IActorRef requester, object? correlation)
+    {
+        var id = _nextId++;
+        var timeout = command is Connect c
+            ? TimeSpan.FromMilliseconds(c.TimeoutMs) + _settings.ConnectTimeoutMargin
+            : _settings.CommandTimeout;
+        _pending[id] = new Pending(command, requester, correlation);
+        if (command is Connect && !requester.Equals(Self))
+        {
+            Context.Watch(requester);
+        }
+
+        Timers.StartSingleTimer(("cmd", id), new CommandTimedOut(id), timeout);
+        Send(new CommandFrame(id, command));
+    }
+
+    private void OnText(byte[] utf8)
+    {
+        var parsed = BleProxyCodec.ParseClientMessage(utf8, _settings.MaxFrameBytes);
+        if (!parsed.IsOk)
+        {
+            BadFrame(parsed.Error!.ToString());
+            return;
+        }
+
+        switch (parsed.Value)
+        {
+            case CommandResponse response:
+                OnResponse(response);
+                break;
+            case DeviceDiscovered discovered:
+                OnDiscovered(discovered);
+                break;
+            case Disconnected lost:
+                if (_handleOwners.Remove(lost.ConnectionHandle, out var owner))
+                {
+                    owner.Tell(new ConnectionLost(lost.ConnectionHandle, lost.Reason ?? "disconnected"));
+                }
+
+                break;
+            case CharacteristicNotification notification:
+                RouteToOwner(notification.ConnectionHandle,
+                    new ConnectionNotification(notification.ConnectionHandle, notification.CharacteristicUuid, notification.Value));
+                break;
+            case ScanStopped stopped:
+                _log.Info("Proxy {0} ({1}) stopped scanning: {2}", _proxyId, _name, stopped.Reason ?? "no reason given");
+                Context.System.EventStream.Publish(new ProxyScanStopped(_proxyId, stopped.Reason));
+                break;
+            case Hello:
+                BadFrame("hello after the handshake");
+                break;
+        }
+    }
+
+    private void OnResponse(CommandResponse response)
+    {
+        if (!_pending.Remove(response.Id, out var pending))
+        {
+            OnUnexpectedResponse(response);
+            return;
+        }
+
+        Timers.Cancel(("cmd", response.Id));
+        if (!response.Success)
+        {
+            var error = new BleProxyError(response.Error ?? BleErrorCodes.InternalError, response.Message ?? string.Empty);
+            pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+            return;
+        }
+
+        var result = BleProxyCodec.DecodeResult(pending.Command, response.Result);
+        if (!result.IsOk)
+        {
+            var error = new BleProxyError(BleErrorCodes.InternalError,
+                $"proxy answered '{pending.Command.Name}' with a malformed result: {result.Error!.Message}");
+            pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+            return;
+        }
+
+        if (result.Value is ConnectResult connected)
+        {
+            if (pending.RequesterGone)
+            {
+                _log.Info("Proxy {0} ({1}): connect finished after its requester stopped; disconnecting handle {2}",
+                    _proxyId, _name, connected.ConnectionHandle);
+                Send(new CommandFrame(_nextId++, new Disconnect(connected.ConnectionHandle)));
+                return;
+            }
+
+            _handleOwners[connected.ConnectionHandle] = pending.Requester;
+        }
+
+        pending.Requester.Tell(new BleCommandSucceeded(pending.Command, result.Value!, pending.Correlation));
+    }
+
+    private void OnUnexpectedResponse(CommandResponse response)
+    {
+        if (!_timedOut.Remove(response.Id, out var command))
+        {
+            BadFrame($"response to unknown command id {response.Id}");
+            return;
+        }
+
+        // A connect that succeeded after we gave up still holds a proxy slot: give it back.
+        if (command is Connect && response.Success
+            && BleProxyCodec.DecodeResult(command, response.Result).Value is ConnectResult late)
+        {
+            _log.Info("Proxy {0} ({1}): connect id {2} succeeded after its timeout; disconnecting handle {3}",
+                _proxyId, _name, response.Id, late.ConnectionHandle);
+            Send(new CommandFrame(_nextId++, new Disconnect(late.ConnectionHandle)));
+        }
+    }
+
+    private void OnCommandTimedOut(CommandTimedOut timedOut)
+    {
+        if (!_pending.Remove(timedOut.Id, out var pending))
+        {
+            return;
+        }
+
+        RememberTimeout(timedOut.Id, pending.Command);
+        var error = new BleProxyError(BleErrorCodes.Timeout,
+            $"BLE proxy '{_name}' did not answer '{pending.Command.Name}' in time");
+        pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+    }
+
+    private void RememberTimeout(int id, BleCommand command)
+    {
+        _timedOut[id] = command;
+        _timedOutOrder.Enqueue(id);
+        while (_timedOutOrder.Count > MaxRememberedTimeouts)
+        {
+            _timedOut.Remove(_timedOutOrder.Dequeue());
+        }
+    }
+
+    private void OnWatchedTerminated(IActorRef dead)
+    {
+        foreach (var (id, pending) in _pending.Where(p => p.Value.Requester.Equals(dead)).ToList())
+        {
+            _pending[id] = pending with { RequesterGone = true };
+        }
+
+        foreach (var handle in _handleOwners.Where(h => h.Value.Equals(dead)).Select(h => h.Key).ToList())
+        {
+            _handleOwners.Remove(handle);
+            _log.Info("Proxy {0} ({1}): owner of handle {2} stopped without disconnecting; disconnecting", _proxyId, _name, handle);
+            Send(new CommandFrame(_nextId++, new Disconnect(handle)));
+        }
+    }
+
+    private void OnBinary(byte[] data)
+    {
+        var parsed = BleProxyCodec.ParseBinary(data, _settings.MaxFrameBytes);
+        if (!parsed.IsOk)
+        {
+            BadFrame(parsed.Error!.ToString());
+            return;
+        }
+
+        var frame = parsed.Value!;
+        switch (frame.Opcode)
+        {
+            case BinaryOpcode.Notification:
+                RouteToOwner(frame.ConnectionHandle, new ConnectionNotification(frame.ConnectionHandle, null, frame.Payload));
+                break;
+            case BinaryOpcode.ReadResponse:
+                RouteToOwner(frame.ConnectionHandle, new ConnectionReadValue(frame.ConnectionHandle, frame.Payload));
+                break;
+            default:
+                BadFrame($"binary opcode {frame.Opcode} is server-to-client only");
+                break;
+        }
+    }
+
+    private void OnDiscovered(DeviceDiscovered discovered)
+    {
+        MatterAdvertisement? matter = null;
+        if (discovered.ServiceData.TryGetValue(MatterBle.ServiceUuid, out var serviceData))
+        {
+            var parsed = MatterAdvertisement.Parse(serviceData);
+            matter = parsed.IsOk ? parsed.Value : null;
+        }
+
+        _discovery.Tell(new DeviceSeen(_proxyId, Self, discovered.Address, discovered.Rssi, discovered.Name,
+            discovered.Connectable, matter, DateTimeOffset.UtcNow));
+    }
+
+    private void RouteToOwner(int handle, ConnectionEvent message)
+    {
+        if (_handleOwners.TryGetValue(handle, out var owner))
+        {
+            owner.Tell(message);
+        }
+    }
+
+    private void BadFrame(string why)
+    {
+        // A misbehaving proxy is logged, not trusted, and never disturbs other sessions.
+        _badFrames++;
+        if (_badFrames <= 10 || _badFrames % 1000 == 0)
+        {
+            _log.Warning("Proxy {0} ({1}) sent a bad frame (#{2}): {3}", _proxyId, _name, _badFrames, why);
+        }
+    }
+
+    private void OnSocketClosed(SocketClosed closed)
+    {
+        _log.Info("Proxy {0} ({1}) disconnected: {2}", _proxyId, _name, closed.Reason);
+        Context.Stop(Self);
+    }
+
+    private void CloseAndStop(int status, string reason)
+    {
+        _outbound.Tell(new CloseSocket(status, reason));
+        Context.Stop(Self);
+    }
+
+    private void Send(ServerMessage message) => _outbound.Tell(new SendText(BleProxyCodec.Serialize(message)));
+
+    protected override void PostStop()
+    {
+        // Nothing waits for a timeout once the proxy is gone.
+        foreach (var pending in _pending.Values.Where(p => !p.Requester.Equals(Self)))
+        {
+            var error = new BleProxyError(BleErrorCodes.ConnectionAborted,
+                $"BLE proxy '{_name}' disconnected before answering '{pending.Command.Name}'");
+            pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+        }
+
+        _pending.Clear();
+        foreach (var (handle, owner) in _handleOwners)
+        {
+            owner.Tell(new ConnectionLost(handle, "proxy_disconnected"));
+        }
+
+        _handleOwners.Clear();
+        if (_ready)
+        {
+            Context.System.EventStream.Publish(new ProxyDisconnected(_proxyId, _name, "session ended"));
+        }
+
+        _outbound.Tell(new CloseSocket(1000, "session ended"));
+    }
+
+    private sealed record Pending(BleCommand Command, IActorRef Requester, object? Correlation, bool RequesterGone = false);
+
+    private sealed record CommandTimedOut(int Id);
+
+    private sealed record HelloTimedOut
+    {
+        public static readonly HelloTimedOut Instance = new();
+    }
+}
+
+/// <summary>Told to the parent when the handshake completes.</summary>
+public sealed record ProxySessionReady(string ProxyId);

@@ -1,0 +1,36 @@
+using Akka.Actor;
+using CommissioningActors.Protocol.BleProxy;
+
+namespace CommissioningActors.Core.Proxies;
+
+/// <summary>
+/// Run a command on the proxy. The sender gets BleCommandSucceeded or BleCommandFailed carrying Correlation.
+/// The sender of a successful Connect owns the handle: it gets that handle's ConnectionEvents and is watched,
+/// so a handle whose owner dies is disconnected by the session.
+/// </summary>
+public sealed record ExecuteBleCommand(BleCommand Command, object? Correlation = null);
+
+public sealed record BleCommandSucceeded(BleCommand Command, BleCommandResult Result, object? Correlation);
+
+public sealed record BleCommandFailed(BleCommand Command, BleProxyError Error, object? Correlation);
+
+/// <summary>Events for one connection handle, delivered to its owner.</summary>
+public abstract record ConnectionEvent(int ConnectionHandle);
+
+/// <summary>A 0x02 binary frame or a JSON characteristic_notification (C2 indications in practice).</summary>
+public sealed record ConnectionNotification(int ConnectionHandle, string? CharacteristicUuid, byte[] Value)
+    : ConnectionEvent(ConnectionHandle);
+
+/// <summary>A 0x03 binary frame: the value of the last read on that handle.</summary>
+public sealed record ConnectionReadValue(int ConnectionHandle, byte[] Value) : ConnectionEvent(ConnectionHandle);
+
+/// <summary>The device dropped, or the proxy itself went away; no further commands for that handle.</summary>
+public sealed record ConnectionLost(int ConnectionHandle, string Reason) : ConnectionEvent(ConnectionHandle);
+
+/// <summary>Published on the event stream when a proxy finishes its handshake / goes away.</summary>
+public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session);
+
+public sealed record ProxyDisconnected(string ProxyId, string Name, string Reason);
+
+/// <summary>Published on the event stream for every well-formed advertisement (after the registry saw it).</summary>
+public sealed record ProxyScanStopped(string ProxyId, string? Reason);

@@ -1,0 +1,19 @@
+namespace CommissioningActors.Core.Sockets;
+
+// What a WebSocket pump tells the actor that owns the connection.
+public sealed record SocketTextReceived(byte[] Utf8);
+
+public sealed record SocketBinaryReceived(byte[] Data);
+
+/// <summary>The peer went away (close frame, abort, or the server closed it).</summary>
+public sealed record SocketClosed(string Reason);
+
+// What an actor tells the pump's outbound side. Sends are serialized there.
+public abstract record SocketOutbound;
+
+public sealed record SendText(string Text) : SocketOutbound;
+
+public sealed record SendBinary(byte[] Data) : SocketOutbound;
+
+/// <summary>Close with a WebSocket status code (1000 normal, 1002 protocol error, 1008 policy, 1009 too big).</summary>
+public sealed record CloseSocket(int Status, string Reason) : SocketOutbound;

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
+using CommissioningActors.Core.Controller;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Proxies;
+using CommissioningActors.Host.Endpoints;
+using CommissioningActors.Host.Security;
+using CommissioningActors.Host.Simulation;
+using Serilog;
+
+namespace CommissioningActors.Host.Hosting;
+
+/// <summary>Builds the service: Kestrel endpoints, the actor system (HOCON from hocon/*.hocon) and Serilog.</summary>
+public static class CommissioningHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+
+        var urls = ListenUrls(builder.Configuration);
+        builder.WebHost.UseUrls([.. urls]);
+        var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        BindAddressPolicy.Enforce(urls, server.Token);
+        builder.Services.AddSingleton(server);
+
+        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration));
+        builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server));
+        builder.Services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "sockets"));
+
+        var simulator = SimulatorSettings.From(builder.Configuration);
+        if (simulator.Enabled)
+        {
+            builder.Services.AddSingleton(simulator);
+            builder.Services.AddHostedService<EmbeddedSimulatorService>();
+        }
+
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseTokenForSockets(server.Token, "/ble", "/ws");
+        app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        app.Map("/ble", BleEndpoint.HandleAsync);
+        app.Map("/ws", ControllerEndpoint.HandleAsync);
+        return app;
+    }
+
+    /// <summary>The URLs Kestrel binds: the usual ASP.NET Core `urls` setting, else 127.0.0.1:5580.</summary>
+    public static IReadOnlyList<string> ListenUrls(IConfiguration configuration)
+    {
+        var configured = configuration["urls"];
+        return string.IsNullOrWhiteSpace(configured)
+            ? [ServerOptions.DefaultUrl]
+            : configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, ServerOptions server)
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "hocon"), "*.hocon").Order())
+        {
+            akka.AddHoconFile(file, HoconAddMode.Prepend);
+        }
+
+        akka.ConfigureLoggers(loggers =>
+        {
+            loggers.ClearLoggers();
+            loggers.AddLoggerFactory();
+        });
+        akka.WithActors((system, registry) =>
+        {
+            var proxySettings = ProxySettings.FromConfig(system.Settings.Config);
+            var discovery = system.ActorOf(DiscoveryRegistryActor.Props(), "discovery");
+            var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings), "proxies");
+            var controllers = system.ActorOf(ControllerHubActor.Props(proxies, server.MaxMessageBytes), "controllers");
+            registry.Register<DiscoveryRegistryActor>(discovery);
+            registry.Register<ProxyManagerActor>(proxies);
+            registry.Register<ControllerHubActor>(controllers);
+        });
+    }
+}

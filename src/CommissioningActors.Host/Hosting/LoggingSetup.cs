@@ -1,0 +1,32 @@
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace CommissioningActors.Host.Hosting;
+
+/// <summary>
+/// Serilog from the "Serilog" configuration section, plus two switches: Logs:Json (compact JSON on the console)
+/// and Logs:File (a daily rolling compact-JSON file).
+/// </summary>
+public static class LoggingSetup
+{
+    private const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static void Configure(LoggerConfiguration logger, IConfiguration configuration)
+    {
+        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
+        if (configuration.GetValue<bool>("Logs:Json"))
+        {
+            logger.WriteTo.Console(new CompactJsonFormatter());
+        }
+        else
+        {
+            logger.WriteTo.Console(outputTemplate: ConsoleTemplate);
+        }
+
+        var file = configuration["Logs:File"];
+        if (!string.IsNullOrWhiteSpace(file))
+        {
+            logger.WriteTo.File(new CompactJsonFormatter(), file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 7);
+        }
+    }
+}

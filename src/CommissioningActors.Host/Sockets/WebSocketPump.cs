@@ -1,0 +1,144 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using CommissioningActors.Core.Sockets;
+
+namespace CommissioningActors.Host.Sockets;
+
+/// <summary>
+/// Bridges one WebSocket to the actor that owns it: inbound frames become SocketTextReceived /
+/// SocketBinaryReceived, outbound SocketOutbound messages go through a bounded Akka.Streams source
+/// (one send at a time, as WebSocket requires). Oversized messages close the socket with 1009.
+/// </summary>
+public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, int maxMessageBytes, int outboundBuffer, ILogger log)
+{
+    private static readonly TimeSpan CloseHandshakeGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>Runs until the socket is closed. attach receives the outbound ref and returns the owning actor.</summary>
+    public async Task RunAsync(Func<IActorRef, Task<IActorRef>> attach, CancellationToken ct)
+    {
+        var (outbound, sendDone) = Source.ActorRef<SocketOutbound>(outboundBuffer, OverflowStrategy.Fail)
+            .SelectAsync(1, SendAsync)
+            .ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Both)
+            .Run(materializer);
+
+        // A failed outbound stream (e.g. buffer overflow) leaves the socket unusable: drop it.
+        _ = sendDone.ContinueWith(t =>
+        {
+            if (t.IsFaulted)
+            {
+                log.LogWarning("Outbound stream failed ({Error}); aborting the socket", t.Exception?.GetBaseException().Message);
+                socket.Abort();
+            }
+        }, TaskScheduler.Default);
+
+        IActorRef owner;
+        try
+        {
+            owner = await attach(outbound);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Could not attach the socket to an actor");
+            outbound.Tell(PoisonPill.Instance);
+            socket.Abort();
+            return;
+        }
+
+        var reason = await ReceiveLoopAsync(owner, outbound, ct);
+        owner.Tell(new SocketClosed(reason));
+        outbound.Tell(new Status.Success(NotUsed.Instance));
+        await Task.WhenAny(sendDone, Task.Delay(CloseHandshakeGrace, CancellationToken.None));
+        if (socket.State is not WebSocketState.Closed and not WebSocketState.Aborted)
+        {
+            socket.Abort();
+        }
+    }
+
+    private async Task<string> ReceiveLoopAsync(IActorRef owner, IActorRef outbound, CancellationToken ct)
+    {
+        var chunk = ArrayPool<byte>.Shared.Rent(8 * 1024);
+        var message = new ArrayBufferWriter<byte>(8 * 1024);
+        try
+        {
+            while (true)
+            {
+                ValueWebSocketReceiveResult result;
+                try
+                {
+                    result = await socket.ReceiveAsync(chunk.AsMemory(), ct);
+                }
+                catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+                {
+                    return $"connection lost ({e.GetType().Name})";
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    outbound.Tell(new CloseSocket(1000, "closing"));
+                    return $"closed by peer ({socket.CloseStatus?.ToString() ?? "no status"})";
+                }
+
+                if (message.WrittenCount + result.Count > maxMessageBytes)
+                {
+                    log.LogWarning("Peer sent a message over {Limit} bytes; closing with 1009", maxMessageBytes);
+                    outbound.Tell(new CloseSocket((int)WebSocketCloseStatus.MessageTooBig, $"message exceeds {maxMessageBytes} bytes"));
+                    return "message too big";
+                }
+
+                message.Write(chunk.AsSpan(0, result.Count));
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var bytes = message.WrittenSpan.ToArray();
+                message.ResetWrittenCount();
+                owner.Tell(result.MessageType == WebSocketMessageType.Text
+                    ? new SocketTextReceived(bytes)
+                    : new SocketBinaryReceived(bytes));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private async Task<NotUsed> SendAsync(SocketOutbound message)
+    {
+        try
+        {
+            switch (message)
+            {
+                case SendText text when socket.State == WebSocketState.Open:
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(text.Text), WebSocketMessageType.Text, true, CancellationToken.None);
+                    break;
+                case SendBinary binary when socket.State == WebSocketState.Open:
+                    await socket.SendAsync(binary.Data, WebSocketMessageType.Binary, true, CancellationToken.None);
+                    break;
+                case CloseSocket close when socket.State is WebSocketState.Open or WebSocketState.CloseReceived:
+                    await socket.CloseOutputAsync((WebSocketCloseStatus)close.Status, close.Reason, CancellationToken.None);
+                    // A peer that never answers the close must not keep the receive loop alive.
+                    _ = Task.Delay(CloseHandshakeGrace).ContinueWith(_ =>
+                    {
+                        if (socket.State != WebSocketState.Closed)
+                        {
+                            socket.Abort();
+                        }
+                    }, TaskScheduler.Default);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone; the receive loop reports it.
+        }
+
+        return NotUsed.Instance;
+    }
+}

@@ -1,0 +1,298 @@
+using System.Text;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Proxies;
+using CommissioningActors.Core.Sockets;
+using CommissioningActors.Protocol.BleProxy;
+using CommissioningActors.Protocol.Matter;
+
+namespace CommissioningActors.Core.Tests.Proxies;
+
+public sealed class ProxySessionActorTests : TestKit
+{
+    private static readonly ProxySettings Quiet = ProxySettings.Default with { ScanOnConnect = false };
+
+    private readonly TestProbe _outbound;
+    private readonly TestProbe _discovery;
+    private readonly TestProbe _parent;
+
+    public ProxySessionActorTests()
+    {
+        _outbound = CreateTestProbe("outbound");
+        _discovery = CreateTestProbe("discovery");
+        _parent = CreateTestProbe("parent");
+    }
+
+    private IActorRef StartSession(ProxySettings? settings = null) =>
+        _parent.ChildActorOf(ProxySessionActor.Props("proxy-1", "test-proxy", _outbound.Ref, _discovery.Ref, settings ?? Quiet));
+
+    private static SocketTextReceived Text(string json) => new(Encoding.UTF8.GetBytes(json));
+
+    private static SocketTextReceived Client(ClientMessage message) => Text(BleProxyCodec.Serialize(message));
+
+    private ServerMessage ExpectServerMessage()
+    {
+        var sent = _outbound.ExpectMsg<SendText>();
+        var parsed = BleProxyCodec.ParseServerMessage(sent.Text);
+        Assert.True(parsed.IsOk, parsed.Error?.ToString());
+        return parsed.Value!;
+    }
+
+    private CommandFrame ExpectCommand() => Assert.IsType<CommandFrame>(ExpectServerMessage());
+
+    private IActorRef ReadySession(ProxySettings? settings = null)
+    {
+        var session = StartSession(settings);
+        session.Tell(Text("""{"type":"hello","version":1}"""));
+        var response = Assert.IsType<HelloResponse>(ExpectServerMessage());
+        Assert.Null(response.Error);
+        _parent.ExpectMsg<ProxySessionReady>();
+        return session;
+    }
+
+    private (int Handle, TestProbe Owner) Connected(IActorRef session, int handle = 7)
+    {
+        var owner = CreateTestProbe();
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:01")), owner);
+        var frame = ExpectCommand();
+        session.Tell(Client(CommandResponse.Ok(frame.Id, new ConnectResult(handle, 247))));
+        var ok = owner.ExpectMsg<BleCommandSucceeded>();
+        Assert.Equal(new ConnectResult(handle, 247), ok.Result);
+        return (handle, owner);
+    }
+
+    [Fact]
+    public void Hello_gets_hello_response_and_the_parent_hears_ready()
+    {
+        ReadySession();
+    }
+
+    [Fact]
+    public void Scan_on_connect_starts_a_matter_scan_after_the_handshake()
+    {
+        ReadySession(ProxySettings.Default);
+        var scan = Assert.IsType<StartScan>(ExpectCommand().Command);
+        Assert.Equal([MatterBle.ShortServiceUuid], scan.ServiceUuids);
+    }
+
+    [Fact]
+    public void No_hello_within_the_deadline_closes_the_socket_and_stops()
+    {
+        var session = StartSession(Quiet with { HandshakeTimeout = TimeSpan.FromMilliseconds(200) });
+        Watch(session);
+        var close = _outbound.ExpectMsg<CloseSocket>();
+        Assert.Equal(1008, close.Status);
+        ExpectTerminated(session);
+    }
+
+    [Fact]
+    public void Unsupported_version_is_answered_with_the_error_then_closed()
+    {
+        var session = StartSession();
+        Watch(session);
+        session.Tell(Text("""{"type":"hello","version":2}"""));
+        var response = Assert.IsType<HelloResponse>(ExpectServerMessage());
+        Assert.Equal("unsupported_version", response.Error);
+        Assert.Equal(1, response.Version);
+        _outbound.ExpectMsg<CloseSocket>();
+        ExpectTerminated(session);
+    }
+
+    [Fact]
+    public void A_message_before_hello_closes_the_socket()
+    {
+        var session = StartSession();
+        Watch(session);
+        session.Tell(Text("""{"event":"scan_stopped","data":{}}"""));
+        Assert.Equal(1002, _outbound.ExpectMsg<CloseSocket>().Status);
+        ExpectTerminated(session);
+    }
+
+    [Fact]
+    public void Command_ids_increase_and_responses_are_correlated_out_of_order()
+    {
+        var session = ReadySession();
+        var requester = CreateTestProbe();
+        session.Tell(new ExecuteBleCommand(new DiscoverServices(1), "first"), requester);
+        session.Tell(new ExecuteBleCommand(new RequestMtu(1, 247), "second"), requester);
+        var first = ExpectCommand();
+        var second = ExpectCommand();
+        Assert.True(second.Id > first.Id);
+
+        session.Tell(Client(CommandResponse.Ok(second.Id, new MtuResult(185))));
+        session.Tell(Client(CommandResponse.Ok(first.Id, new ServicesResult([MatterBle.ServiceUuid]))));
+
+        var a = requester.ExpectMsg<BleCommandSucceeded>();
+        Assert.Equal("second", a.Correlation);
+        Assert.Equal(new MtuResult(185), a.Result);
+        var b = requester.ExpectMsg<BleCommandSucceeded>();
+        Assert.Equal("first", b.Correlation);
+        Assert.Equal([MatterBle.ServiceUuid], Assert.IsType<ServicesResult>(b.Result).ServiceUuids);
+    }
+
+    [Fact]
+    public void A_failure_response_becomes_a_typed_BleProxyError()
+    {
+        var session = ReadySession();
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:01"), 42), TestActor);
+        var frame = ExpectCommand();
+        session.Tell(Client(CommandResponse.Fail(frame.Id, "connection_failed", "Connection failed: out of connection slots")));
+        var failed = ExpectMsg<BleCommandFailed>();
+        Assert.Equal(42, failed.Correlation);
+        Assert.Equal(BleErrorCodes.ConnectionFailed, failed.Error.Code);
+        Assert.True(failed.Error.IsOutOfConnectionSlots);
+    }
+
+    [Fact]
+    public void A_command_without_an_answer_fails_with_timeout()
+    {
+        var session = ReadySession(Quiet with { CommandTimeout = TimeSpan.FromMilliseconds(200) });
+        session.Tell(new ExecuteBleCommand(new DiscoverServices(1)), TestActor);
+        ExpectCommand();
+        var failed = ExpectMsg<BleCommandFailed>(TimeSpan.FromSeconds(3));
+        Assert.Equal(BleErrorCodes.Timeout, failed.Error.Code);
+    }
+
+    [Fact]
+    public void Socket_close_fails_every_pending_command_at_once()
+    {
+        var session = ReadySession();
+        var a = CreateTestProbe();
+        var b = CreateTestProbe();
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:01", 30_000)), a);
+        session.Tell(new ExecuteBleCommand(new DiscoverServices(3)), b);
+        ExpectCommand();
+        ExpectCommand();
+
+        session.Tell(new SocketClosed("test"));
+
+        // Far below both the 15 s command timeout and the 35 s connect timeout.
+        Assert.Equal(BleErrorCodes.ConnectionAborted, a.ExpectMsg<BleCommandFailed>(TimeSpan.FromSeconds(2)).Error.Code);
+        Assert.Equal(BleErrorCodes.ConnectionAborted, b.ExpectMsg<BleCommandFailed>(TimeSpan.FromSeconds(2)).Error.Code);
+    }
+
+    [Fact]
+    public void Socket_close_tells_connection_owners_their_handle_is_lost()
+    {
+        var session = ReadySession();
+        var (handle, owner) = Connected(session);
+        session.Tell(new SocketClosed("test"));
+        Assert.Equal(handle, owner.ExpectMsg<ConnectionLost>().ConnectionHandle);
+    }
+
+    [Fact]
+    public void Binary_notifications_and_json_notifications_reach_the_handle_owner()
+    {
+        var session = ReadySession();
+        var (handle, owner) = Connected(session, handle: 9);
+        var other = Connected(session, handle: 10).Owner;
+
+        session.Tell(new SocketBinaryReceived(BleProxyCodec.Serialize(new BinaryFrame(BinaryOpcode.Notification, 9, [1, 2, 3]))));
+        session.Tell(Client(new CharacteristicNotification(9, MatterBle.C2IndicateUuid, [4, 5])));
+        session.Tell(new SocketBinaryReceived(BleProxyCodec.Serialize(new BinaryFrame(BinaryOpcode.ReadResponse, 9, [6]))));
+
+        Assert.Equal([1, 2, 3], owner.ExpectMsg<ConnectionNotification>(n => n.ConnectionHandle == handle).Value);
+        Assert.Equal([4, 5], owner.ExpectMsg<ConnectionNotification>().Value);
+        Assert.Equal([6], owner.ExpectMsg<ConnectionReadValue>().Value);
+        other.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void An_unexpected_disconnect_event_reaches_the_owner()
+    {
+        var session = ReadySession();
+        var (handle, owner) = Connected(session);
+        session.Tell(Client(new Disconnected(handle, "link lost")));
+        Assert.Equal("link lost", owner.ExpectMsg<ConnectionLost>().Reason);
+    }
+
+    [Fact]
+    public void An_owner_that_dies_holding_a_handle_gets_it_disconnected_exactly_once()
+    {
+        var session = ReadySession();
+        var (handle, owner) = Connected(session);
+
+        // The owner's own disconnect racing its death must not produce a second disconnect.
+        session.Tell(new ExecuteBleCommand(new Disconnect(handle)), owner.Ref);
+        owner.Ref.Tell(PoisonPill.Instance);
+
+        var disconnect = Assert.IsType<Disconnect>(ExpectCommand().Command);
+        Assert.Equal(handle, disconnect.ConnectionHandle);
+        _outbound.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void A_disconnect_after_the_session_already_released_the_handle_is_not_sent_again()
+    {
+        var session = ReadySession();
+        var (handle, owner) = Connected(session);
+        session.Tell(Client(new Disconnected(handle, "link lost")));
+        owner.ExpectMsg<ConnectionLost>();
+
+        session.Tell(new ExecuteBleCommand(new Disconnect(handle)), owner.Ref);
+        owner.ExpectMsg<BleCommandSucceeded>();
+        _outbound.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_connect_that_completes_after_its_requester_stopped_is_torn_down()
+    {
+        var session = ReadySession();
+        var requester = CreateTestProbe();
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:01")), requester);
+        var frame = ExpectCommand();
+        Watch(requester.Ref);
+        requester.Ref.Tell(PoisonPill.Instance);
+        ExpectTerminated(requester.Ref);
+
+        // The session watched the requester before we did, so its Terminated was enqueued first.
+        session.Tell(Client(CommandResponse.Ok(frame.Id, new ConnectResult(5, 23))));
+        Assert.Equal(new Disconnect(5), ExpectCommand().Command);
+    }
+
+    [Fact]
+    public void A_connect_answered_after_its_timeout_is_torn_down()
+    {
+        var session = ReadySession(Quiet with { ConnectTimeoutMargin = TimeSpan.Zero });
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:01", TimeoutMs: 150)), TestActor);
+        var frame = ExpectCommand();
+        Assert.Equal(BleErrorCodes.Timeout, ExpectMsg<BleCommandFailed>(TimeSpan.FromSeconds(3)).Error.Code);
+
+        session.Tell(Client(CommandResponse.Ok(frame.Id, new ConnectResult(11, 23))));
+        Assert.Equal(new Disconnect(11), ExpectCommand().Command);
+    }
+
+    [Fact]
+    public void Bad_frames_are_ignored_and_the_session_keeps_working()
+    {
+        var session = ReadySession();
+        session.Tell(Text("{not json"));
+        session.Tell(Text("""{"id":"one","success":true}"""));
+        session.Tell(new SocketBinaryReceived([0x02]));
+        session.Tell(Text("""{"event":"warp_drive","data":{}}"""));
+
+        session.Tell(new ExecuteBleCommand(new StopScan()), TestActor);
+        var frame = ExpectCommand();
+        session.Tell(Client(CommandResponse.Ok(frame.Id, EmptyResult.Instance)));
+        ExpectMsg<BleCommandSucceeded>();
+    }
+
+    [Fact]
+    public void Discoveries_reach_the_registry_with_the_matter_advertisement_parsed()
+    {
+        var session = ReadySession();
+        var advert = new MatterAdvertisement(Discriminator: 3840, AdvertisementVersion: 0, VendorId: 0xFFF1, ProductId: 0x8000,
+            HasAdditionalData: true).Encode();
+        session.Tell(Client(new DeviceDiscovered("C0:FF:EE:00:00:01", true, "light", -48,
+            new Dictionary<string, byte[]> { [MatterBle.ServiceUuid] = advert }, new Dictionary<int, byte[]>(), [MatterBle.ServiceUuid])));
+
+        var seen = _discovery.ExpectMsg<DeviceSeen>();
+        Assert.Equal("proxy-1", seen.ProxyId);
+        Assert.Equal("C0:FF:EE:00:00:01", seen.Address);
+        Assert.Equal(-48, seen.Rssi);
+        Assert.Equal((ushort)3840, seen.Matter!.Discriminator);
+        Assert.True(seen.Matter.HasAdditionalData);
+    }
+}
