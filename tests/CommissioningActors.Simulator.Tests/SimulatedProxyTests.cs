@@ -302,6 +302,22 @@ public sealed class SimulatedProxyTests
     }
 
     [Fact]
+    public async Task An_unknown_command_still_gets_exactly_one_internal_error_answer()
+    {
+        await using var server = new TestBleServer();
+        var (proxy, session) = await server.StartSimulatorAsync(Options());
+        await using var _ = proxy;
+
+        var id = await session.SendAsync(new StopScan());
+        Assert.Equal(BleErrorCodes.NotScanning, (await session.ResponseAsync(id)).Error);
+        await session.SendRawCommandAsync(id + 1000, """{"id":ID,"command":"frobnicate","args":{}}""");
+        var response = await session.ResponseAsync(id + 1000);
+        Assert.Equal(BleErrorCodes.InternalError, response.Error);
+        Assert.Equal("Unknown command: frobnicate", response.Message);
+        Assert.Equal(1, session.ResponseCount(id + 1000));
+    }
+
+    [Fact]
     public async Task Bearer_token_is_sent_on_the_upgrade()
     {
         await using var server = new TestBleServer();

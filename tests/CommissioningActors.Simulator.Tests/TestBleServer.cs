@@ -144,6 +144,17 @@ internal sealed class TestSession : IAsyncDisposable
         return id;
     }
 
+    /// <summary>Sends hand-written JSON (ID is replaced by id) for commands the codec cannot express.</summary>
+    public async Task SendRawCommandAsync(int id, string jsonTemplate)
+    {
+        lock (_pending)
+        {
+            _pending[id] = new TaskCompletionSource<CommandResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        await SendTextAsync(jsonTemplate.Replace("ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+    }
+
     public async Task<CommandResponse> CommandAsync(BleCommand command) => await ResponseAsync(await SendAsync(command));
 
     public Task<CommandResponse> ResponseAsync(int id)
