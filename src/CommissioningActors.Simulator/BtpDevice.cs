@@ -4,7 +4,7 @@ namespace CommissioningActors.Simulator;
 
 /// <summary>
 /// The device half of BTP (Matter's BLE transport) as far as a simulated peripheral needs it:
-/// the 8-byte advertisement, the capabilities handshake and acknowledging data packets.
+/// the capabilities handshake and acknowledging data packets.
 /// </summary>
 internal static class BtpDevice
 {
@@ -21,18 +21,6 @@ internal static class BtpDevice
 
     public const byte SupportedVersion = 4;
     public const byte MaxWindowSize = 6;
-
-    public static byte[] EncodeAdvertisement(SimulatedDevice device)
-    {
-        var bytes = new byte[8];
-        bytes[0] = 0x00; // commissionable opcode
-        // 12-bit discriminator with advertisement version 0 in the top nibble.
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(1), (ushort)(device.Discriminator & 0x0FFF));
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(3), device.VendorId);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(5), device.ProductId);
-        bytes[7] = device.HasAdditionalData ? (byte)0x01 : (byte)0x00;
-        return bytes;
-    }
 
     public sealed record HandshakeRequest(IReadOnlyList<byte> Versions, ushort Mtu, byte WindowSize);
 

@@ -213,7 +213,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         try
         {
             using var cts = new CancellationTokenSource(CloseTimeout);
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "handshake refused", cts.Token).ConfigureAwait(false);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "handshake refused", cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -474,7 +474,8 @@ public sealed class SimulatedProxy : IAsyncDisposable
             {
                 foreach (var device in devices)
                 {
-                    var advertisement = BtpDevice.EncodeAdvertisement(device);
+                    var advertisement = new MatterAdvertisement(
+                        device.Discriminator, AdvertisementVersion: 0, device.VendorId, device.ProductId, device.HasAdditionalData).Encode();
                     foreach (var address in device.Addresses)
                     {
                         if (ct.IsCancellationRequested)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
 
@@ -37,7 +36,8 @@ public sealed class SimulatedProxyTests
         Assert.True(start.Success);
 
         var seen = new Dictionary<string, DeviceDiscovered>(StringComparer.OrdinalIgnoreCase);
-        while (!RotatingAddresses.All(seen.ContainsKey))
+        var everyAddress = DefaultDevices.All.SelectMany(d => d.Addresses).ToList();
+        while (!everyAddress.All(seen.ContainsKey))
         {
             var discovered = await session.NextAsync<DeviceDiscovered>();
             seen[discovered.Address] = discovered;
@@ -48,11 +48,16 @@ public sealed class SimulatedProxyTests
             var discovered = seen[address];
             Assert.True(discovered.Connectable);
             var advertisement = discovered.ServiceData.Single(kv => BleUuid.AreEqual(kv.Key, MatterBle.ServiceUuid)).Value;
-            Assert.Equal(8, advertisement.Length);
-            Assert.Equal(0x00, advertisement[0]);
-            Assert.Equal(3840, BinaryPrimitives.ReadUInt16LittleEndian(advertisement.AsSpan(1)) & 0x0FFF);
-            Assert.Equal(0xFFF1, BinaryPrimitives.ReadUInt16LittleEndian(advertisement.AsSpan(3)));
-            Assert.Equal(0x8000, BinaryPrimitives.ReadUInt16LittleEndian(advertisement.AsSpan(5)));
+            var parsed = MatterAdvertisement.Parse(advertisement);
+            Assert.True(parsed.IsOk, parsed.Error?.ToString());
+            Assert.Equal(new MatterAdvertisement(3840, 0, 0xFFF1, 0x8000, false), parsed.Value);
+        }
+
+        foreach (var device in DefaultDevices.All.Skip(1))
+        {
+            var advertisement = MatterAdvertisement.Parse(seen[device.Addresses[0]].ServiceData[MatterBle.ServiceUuid]).Value!;
+            Assert.Equal(device.Discriminator, advertisement.Discriminator);
+            Assert.Equal(device.HasAdditionalData, advertisement.HasAdditionalData);
         }
 
         var again = await session.CommandAsync(new StartScan());
