@@ -1,3 +1,5 @@
+using CommissioningActors.Protocol.Matter;
+
 namespace CommissioningActors.Simulator;
 
 /// <summary>One live BLE link of the simulated proxy. Mutable fields are guarded by Sync.</summary>
@@ -10,7 +12,7 @@ internal sealed class SimulatedConnection(int handle, string address, SimulatedD
 
     public int Mtu { get; set; } = mtu;
     public string? SubscribedUuid { get; set; }
-    public BtpDevice.HandshakeRequest? PendingHandshake { get; set; }
+    public BtpHandshakeRequest? PendingHandshake { get; set; }
     public bool HandshakeSent { get; set; }
 
     /// <summary>The device's own BTP sequence number for the next packet it sends.</summary>

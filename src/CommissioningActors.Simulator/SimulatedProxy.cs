@@ -804,7 +804,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
     /// <summary>Call under connection.Sync. Returns the handshake sender when this write completes the preconditions.</summary>
     private Func<Task>? AcceptWrite(SimulatedConnection connection, byte[] value)
     {
-        if (!connection.HandshakeSent && BtpDevice.TryParseHandshakeRequest(value) is { } request)
+        if (!connection.HandshakeSent && BtpHandshakeRequest.Parse(value) is { IsOk: true, Value: { } request })
         {
             connection.PendingHandshake = request;
             return HandshakeIfReady(connection);
@@ -822,7 +822,9 @@ public sealed class SimulatedProxy : IAsyncDisposable
         }
 
         connection.HandshakeSent = true;
-        var response = BtpDevice.EncodeHandshakeResponse(request, connection.Mtu);
+        // Segments fill an indication: the link's ATT MTU minus the ATT header.
+        var deviceMaxSegment = (ushort)(Math.Max(connection.Mtu, BtpHandshake.MinimumAttMtu) - BtpHandshake.AttHeaderSize);
+        var response = BtpHandshake.Negotiate(request, deviceMaxSegment, BtpDevice.MaxWindowSize).Encode();
         return async () =>
         {
             await Task.Delay(_options.Latencies.BtpHandshake, _life.Token).ConfigureAwait(false);

@@ -7,8 +7,7 @@ public sealed class SimulatedProxyTests
 {
     private static readonly string[] RotatingAddresses = ["C0:FF:EE:00:00:01", "C0:FF:EE:00:00:02", "C0:FF:EE:00:00:03"];
 
-    // BTP handshake request: versions {4}, MTU 244, window 6.
-    private static readonly byte[] HandshakeRequest = [0x65, 0x6C, 0x04, 0x00, 0x00, 0x00, 0xF4, 0x00, 0x06];
+    private static readonly byte[] HandshakeRequest = BtpHandshakeRequest.Default(attMtu: 247, windowSize: 6).Encode();
 
     private static SimulatorOptions Options(SimulatorFaults? faults = null, int slots = 3) => new()
     {
@@ -95,7 +94,7 @@ public sealed class SimulatedProxyTests
         var response = await session.NextAsync<BinaryFrame>();
         Assert.Equal(BinaryOpcode.Notification, response.Opcode);
         Assert.Equal(handle, response.ConnectionHandle);
-        Assert.Equal(new byte[] { 0x65, 0x6C, 0x04, 0xF4, 0x00, 0x06 }, response.Payload);
+        Assert.Equal(new BtpHandshakeResponse(4, 244, 6), BtpHandshakeResponse.Parse(response.Payload).Value);
 
         // A BTP data packet (begin|end, seq 0, length 2) is acknowledged with ack number 0.
         await session.SendBinaryAsync(new BinaryFrame(BinaryOpcode.WriteData, (ushort)handle, [0x05, 0x00, 0x02, 0x00, 0xAA, 0xBB]));
@@ -123,8 +122,8 @@ public sealed class SimulatedProxyTests
         Assert.True((await session.CommandAsync(new WriteCharacteristic(handle, MatterBle.C1WriteUuid, HandshakeRequest, true))).Success);
         Assert.True((await session.CommandAsync(new SubscribeCharacteristic(handle, MatterBle.C2IndicateUuid))).Success);
         var response = await session.NextAsync<BinaryFrame>();
-        Assert.Equal(BtpDeviceFlags.Handshake, response.Payload[0]);
-        Assert.Equal(0x6C, response.Payload[1]);
+        Assert.Equal(handle, response.ConnectionHandle);
+        Assert.True(BtpHandshakeResponse.Parse(response.Payload).IsOk);
     }
 
     [Theory]
@@ -349,10 +348,5 @@ public sealed class SimulatedProxyTests
         await proxy.DisposeAsync();
         await session.Closed;
         Assert.True(proxy.Completion.IsCompleted);
-    }
-
-    private static class BtpDeviceFlags
-    {
-        public const byte Handshake = 0x65;
     }
 }
