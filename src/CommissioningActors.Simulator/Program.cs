@@ -1,2 +1,80 @@
-// Placeholder entry point; the standalone simulator CLI lands with the simulator.
+using CommissioningActors.Simulator;
+
+// Standalone simulated BLE proxy: dials a server's /ble endpoint and plays the default Matter devices.
+const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--token T] [--name NAME]";
+
+Uri? url = null;
+var options = new SimulatorOptions { Log = line => Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {line}") };
+for (var i = 0; i < args.Length; i++)
+{
+    var arg = args[i];
+    if (arg is "-h" or "--help")
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+
+    if (i + 1 >= args.Length)
+    {
+        Console.Error.WriteLine($"missing value for {arg}\n{Usage}");
+        return 2;
+    }
+
+    var value = args[++i];
+    switch (arg)
+    {
+        case "--url" when Uri.TryCreate(value, UriKind.Absolute, out var parsed) && parsed.Scheme is "ws" or "wss":
+            url = parsed;
+            break;
+        case "--slots" when int.TryParse(value, out var slots) && slots > 0:
+            options = options with { ConnectionSlots = slots };
+            break;
+        case "--token":
+            options = options with { Token = value };
+            break;
+        case "--name":
+            options = options with { Name = value };
+            break;
+        default:
+            Console.Error.WriteLine($"bad argument: {arg} {value}\n{Usage}");
+            return 2;
+    }
+}
+
+if (url is null)
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+foreach (var device in options.Devices)
+{
+    Console.WriteLine($"device '{device.Name}': discriminator {device.Discriminator}, manual code {device.ManualCode}, " +
+        $"addresses {string.Join(", ", device.Addresses)}");
+}
+
+SimulatedProxy proxy;
+try
+{
+    proxy = await SimulatedProxy.ConnectAsync(url, options, stop.Token);
+}
+catch (Exception ex) when (ex is SimulatorHandshakeException or System.Net.WebSockets.WebSocketException or OperationCanceledException)
+{
+    Console.Error.WriteLine($"could not connect to {url}: {ex.Message}");
+    return 1;
+}
+
+await using (proxy)
+{
+    await Task.WhenAny(proxy.Completion, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+    Console.WriteLine(stop.IsCancellationRequested ? "stopping (Ctrl+C)" : "server closed the connection");
+}
+
 return 0;

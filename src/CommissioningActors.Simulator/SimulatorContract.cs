@@ -61,6 +61,15 @@ public sealed record SimulatorOptions
     public SimulatorLatencies Latencies { get; init; } = new();
     public SimulatorFaults Faults { get; init; } = new();
     public int Mtu { get; init; } = 247;
+
+    /// <summary>Sent as "Authorization: Bearer {Token}" on the WebSocket upgrade when set.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Receives one line per notable action (connected, command received); null = silent.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>How long ConnectAsync waits for hello_response.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 public static class DefaultDevices
@@ -71,5 +80,13 @@ public static class DefaultDevices
         new("Test Light (rotating address)", ["C0:FF:EE:00:00:01", "C0:FF:EE:00:00:02", "C0:FF:EE:00:00:03"],
             Discriminator: 3840, VendorId: 0xFFF1, ProductId: 0x8000, Passcode: 20202021,
             ManualCode: "34970112332", QrCode: "MT:-24J0AFN00KA0648G00", Rssi: -55),
+
+        // Codes minted offline from (discriminator, passcode); a test parses them back.
+        new("Test Plug", ["C0:FF:EE:00:01:01"],
+            Discriminator: 1234, VendorId: 0xFFF1, ProductId: 0x8001, Passcode: 24681357,
+            ManualCode: "10705315068", Rssi: -62),
+        new("Test Sensor (additional data)", ["C0:FF:EE:00:02:01"],
+            Discriminator: 2750, VendorId: 0xFFF2, ProductId: 0x8002, Passcode: 31415926,
+            ManualCode: "24056619176", Rssi: -70, HasAdditionalData: true),
     ];
 }
