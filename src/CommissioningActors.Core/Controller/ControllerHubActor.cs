@@ -7,9 +7,17 @@ public sealed record OpenControllerSession(IActorRef Outbound);
 
 public sealed record ControllerSessionOpened(IActorRef Session);
 
+public sealed record GetControllerSessionCount
+{
+    public static readonly GetControllerSessionCount Instance = new();
+}
+
+public sealed record ControllerSessionCount(int Count);
+
 /// <summary>Parent of every ControllerSessionActor.</summary>
 public sealed class ControllerHubActor : ReceiveActor
 {
+    private readonly HashSet<IActorRef> _sessions = [];
     private long _next;
 
     public ControllerHubActor(IActorRef proxies, int maxFrameBytes)
@@ -17,8 +25,11 @@ public sealed class ControllerHubActor : ReceiveActor
         Receive<OpenControllerSession>(open =>
         {
             var session = Context.ActorOf(ControllerSessionActor.Props(open.Outbound, proxies, maxFrameBytes), $"client-{++_next}");
+            _sessions.Add(Context.Watch(session));
             Sender.Tell(new ControllerSessionOpened(session));
         });
+        Receive<GetControllerSessionCount>(_ => Sender.Tell(new ControllerSessionCount(_sessions.Count)));
+        Receive<Terminated>(t => _sessions.Remove(t.ActorRef));
     }
 
     public static Props Props(IActorRef proxies, int maxFrameBytes) =>

@@ -25,7 +25,10 @@ public sealed class EmbeddedSimulatorService(
             return;
         }
 
-        var url = BleUrl(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault());
+        var url = new UriBuilder(BleUrl(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()))
+        {
+            Query = $"name={Uri.EscapeDataString(settings.Name)}",
+        }.Uri;
         var options = new SimulatorOptions
         {
             Name = settings.Name,
@@ -40,7 +43,10 @@ public sealed class EmbeddedSimulatorService(
                 log.LogInformation("Embedded simulated proxy '{Name}' connected to {Url} with {Devices} virtual device(s) and {Slots} slot(s)",
                     options.Name, url, options.Devices.Count, options.ConnectionSlots);
                 await proxy.Completion.WaitAsync(stoppingToken);
-                log.LogWarning("Embedded simulated proxy disconnected; reconnecting");
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    log.LogWarning("Embedded simulated proxy disconnected; reconnecting");
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

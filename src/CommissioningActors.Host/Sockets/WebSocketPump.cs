@@ -31,7 +31,10 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
         {
             if (t.IsFaulted)
             {
-                log.LogWarning("Outbound stream failed ({Error}); aborting the socket", t.Exception?.GetBaseException().Message);
+                // Abrupt termination is the actor system shutting down, not a misbehaving peer.
+                var error = t.Exception?.GetBaseException();
+                log.Log(error is AbruptTerminationException ? LogLevel.Debug : LogLevel.Warning,
+                    "Outbound stream failed ({Error}); aborting the socket", error?.Message);
                 socket.Abort();
             }
         }, TaskScheduler.Default);
@@ -63,6 +66,7 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
     {
         var chunk = ArrayPool<byte>.Shared.Rent(8 * 1024);
         var message = new ArrayBufferWriter<byte>(8 * 1024);
+        var tooBig = false;
         try
         {
             while (true)
@@ -74,20 +78,29 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
                 }
                 catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
                 {
-                    return $"connection lost ({e.GetType().Name})";
+                    return tooBig ? "message too big" : $"connection lost ({e.GetType().Name})";
                 }
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     outbound.Tell(new CloseSocket(1000, "closing"));
-                    return $"closed by peer ({socket.CloseStatus?.ToString() ?? "no status"})";
+                    return tooBig ? "message too big" : $"closed by peer ({socket.CloseStatus?.ToString() ?? "no status"})";
+                }
+
+                if (tooBig)
+                {
+                    // Drain until the peer answers our close (or the grace abort fires); aborting with
+                    // unread data would reset the connection and lose the 1009 frame.
+                    continue;
                 }
 
                 if (message.WrittenCount + result.Count > maxMessageBytes)
                 {
                     log.LogWarning("Peer sent a message over {Limit} bytes; closing with 1009", maxMessageBytes);
                     outbound.Tell(new CloseSocket((int)WebSocketCloseStatus.MessageTooBig, $"message exceeds {maxMessageBytes} bytes"));
-                    return "message too big";
+                    owner.Tell(new SocketClosed("message too big"));
+                    tooBig = true;
+                    continue;
                 }
 
                 message.Write(chunk.AsSpan(0, result.Count));

@@ -18,7 +18,7 @@ public sealed class MessageSizeLimitTests
         await using var offender = await RawClient.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=offender" }.Uri);
         await offender.SendTextAsync("""{"type":"hello","version":1}""");
         await offender.ReceiveJsonAsync();
-        await offender.SendTextAsync($$"""{"event":"scan_stopped","data":{"reason":"{{new string('x', 2000)}}"}}""");
+        await offender.SendTextAsync("""{"event":"scan_stopped","data":{"reason":" """ + new string('x', 2000) + "\"}}");
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, await offender.ReceiveCloseAsync());
 
