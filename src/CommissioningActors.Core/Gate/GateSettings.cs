@@ -1,0 +1,39 @@
+using Akka.Configuration;
+
+namespace CommissioningActors.Core.Gate;
+
+/// <summary>From HOCON `commissioning.gate`: slots per proxy (default and per proxy name) and the bounded wait.</summary>
+public sealed record GateSettings(int DefaultSlots, IReadOnlyDictionary<string, int> SlotsByProxyName, TimeSpan MaxWait)
+{
+    public static GateSettings Default { get; } = new(1, new Dictionary<string, int>(), TimeSpan.FromSeconds(20));
+
+    public int SlotsFor(string proxyName) =>
+        SlotsByProxyName.TryGetValue(proxyName, out var slots) ? slots : DefaultSlots;
+
+    public static GateSettings FromConfig(Config config)
+    {
+        var c = config.GetConfig("commissioning.gate");
+        if (c is null || c.IsEmpty)
+        {
+            return Default;
+        }
+
+        var perProxy = new Dictionary<string, int>(StringComparer.Ordinal);
+        var overrides = c.GetConfig("slots-per-proxy");
+        if (overrides is not null && !overrides.IsEmpty)
+        {
+            foreach (var entry in overrides.AsEnumerable())
+            {
+                perProxy[entry.Key.Trim('"')] = entry.Value.GetInt();
+            }
+        }
+
+        var slots = c.GetInt("slots", Default.DefaultSlots);
+        if (slots < 1 || perProxy.Values.Any(v => v < 1))
+        {
+            throw new ConfigurationException("commissioning.gate slots must be at least 1");
+        }
+
+        return new GateSettings(slots, perProxy, c.GetTimeSpan("max-wait", Default.MaxWait));
+    }
+}
