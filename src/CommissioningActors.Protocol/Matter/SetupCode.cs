@@ -30,7 +30,7 @@ public static class SetupCode
         (VersionBits + VendorBits + ProductBits + FlowBits + RendezvousBits + DiscriminatorBits + PasscodeBits + PaddingBits) / 8;
     private const int QrFixedChars = 19; // 11 bytes in base38: 3 * 5 + 4
 
-    /// <summary>Passcodes the spec forbids because they are trivially guessable, plus 0 and anything over 27 bits.</summary>
+    /// <summary>False for 0, anything over 27 bits, and the trivially guessable values the spec forbids.</summary>
     public static bool IsValidPasscode(uint passcode) => PasscodeProblem(passcode) is null;
 
     public static Parsed<SetupPayload> Parse(string? code)
