@@ -289,6 +289,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         {
             case CommandFrame frame:
                 Interlocked.Increment(ref _commandsReceived);
+                Count(frame.Command);
                 _ = Task.Run(() => HandleCommandAsync(frame));
                 return;
             case HelloResponse:
@@ -326,7 +327,6 @@ public sealed class SimulatedProxy : IAsyncDisposable
     {
         var name = frame.Command.Name;
         Log($"<- #{frame.Id} {name} {Describe(frame.Command)}");
-        Count(frame.Command);
 
         if (_options.Faults.NeverAnswer.Contains(name))
         {
@@ -368,7 +368,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         }
     }
 
-    // Counted on arrival, so commands that are never answered still show up.
+    // Counted in arrival order on the receive loop, so commands that are never answered still show up.
     private void Count(BleCommand command)
     {
         switch (command)

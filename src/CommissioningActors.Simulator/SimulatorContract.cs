@@ -81,12 +81,12 @@ public static class DefaultDevices
             Discriminator: 3840, VendorId: 0xFFF1, ProductId: 0x8000, Passcode: 20202021,
             ManualCode: "34970112332", QrCode: "MT:-24J0AFN00KA0648G00", Rssi: -55),
 
-        // Codes minted offline from (discriminator, passcode); a test parses them back.
+        // Codes minted once with SetupCode.ToManualCode/ToQrCode (BLE rendezvous); a test parses them back.
         new("Test Plug", ["C0:FF:EE:00:01:01"],
             Discriminator: 1234, VendorId: 0xFFF1, ProductId: 0x8001, Passcode: 24681357,
-            ManualCode: "10705315068", Rssi: -62),
+            ManualCode: "10705315068", QrCode: "MT:-24J0KQS02-XUR1VJ00", Rssi: -62),
         new("Test Sensor (additional data)", ["C0:FF:EE:00:02:01"],
             Discriminator: 2750, VendorId: 0xFFF2, ProductId: 0x8002, Passcode: 31415926,
-            ManualCode: "24056619176", Rssi: -70, HasAdditionalData: true),
+            ManualCode: "24056619176", QrCode: "MT:86PS0E.N16PHOZ58P00", Rssi: -70, HasAdditionalData: true),
     ];
 }

@@ -1,3 +1,5 @@
+using CommissioningActors.Protocol.Matter;
+
 namespace CommissioningActors.Simulator.Tests;
 
 public sealed class DefaultDevicesTests
@@ -22,5 +24,41 @@ public sealed class DefaultDevicesTests
         Assert.Equal(5, all.SelectMany(d => d.Addresses).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Single(all, d => d.HasAdditionalData);
         Assert.All(all.Skip(1), d => Assert.Single(d.Addresses));
+    }
+
+    public static TheoryData<int> DeviceIndexes => [0, 1, 2];
+
+    [Theory]
+    [MemberData(nameof(DeviceIndexes))]
+    public void Setup_codes_parse_back_to_the_devices_discriminator_and_passcode(int index)
+    {
+        var device = DefaultDevices.All[index];
+        Assert.True(SetupCode.IsValidPasscode(device.Passcode));
+
+        var manual = SetupCode.Parse(device.ManualCode);
+        Assert.True(manual.IsOk, manual.Error?.ToString());
+        Assert.Equal(device.Passcode, manual.Value!.Passcode);
+        Assert.True(manual.Value.IsShortDiscriminator);
+        Assert.Equal(device.Discriminator >> 8, manual.Value.ShortDiscriminator);
+
+        var qr = SetupCode.Parse(device.QrCode);
+        Assert.True(qr.IsOk, qr.Error?.ToString());
+        Assert.Equal(device.Passcode, qr.Value!.Passcode);
+        Assert.Equal(device.Discriminator, qr.Value.Discriminator);
+        Assert.Equal(device.VendorId, qr.Value.VendorId);
+    }
+
+    [Fact]
+    public void New_devices_qr_codes_match_their_advertised_product_ids()
+    {
+        // The first device keeps the well-known test QR code, which itself says product 0x8001 (on-network rendezvous).
+        Assert.All(DefaultDevices.All.Skip(1), d => Assert.Equal(d.ProductId, SetupCode.Parse(d.QrCode).Value!.ProductId));
+    }
+
+    [Fact]
+    public void New_devices_advertise_ble_in_their_qr_codes()
+    {
+        Assert.All(DefaultDevices.All.Skip(1), d =>
+            Assert.Equal(RendezvousFlags.Ble, SetupCode.Parse(d.QrCode).Value!.RendezvousInformation));
     }
 }

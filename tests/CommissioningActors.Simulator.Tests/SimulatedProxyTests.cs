@@ -126,6 +126,41 @@ public sealed class SimulatedProxyTests
         Assert.True(BtpHandshakeResponse.Parse(response.Payload).IsOk);
     }
 
+    [Fact]
+    public async Task Handshake_segment_size_follows_a_smaller_requested_mtu_and_a_binary_c1_write_also_handshakes()
+    {
+        await using var server = new TestBleServer();
+        var (proxy, session) = await server.StartSimulatorAsync(Options());
+        await using var _ = proxy;
+        var handle = await ConnectAsync(session, RotatingAddresses[0]);
+
+        var mtu = await session.CommandAsync(new RequestMtu(handle, 100));
+        Assert.Equal(100, Assert.IsType<MtuResult>(BleProxyCodec.DecodeResult(new RequestMtu(handle, 100), mtu.Result).Value).Mtu);
+
+        // The handshake arrives as a WRITE_DATA frame after an ordinary JSON write to C1 and a subscribe.
+        Assert.True((await session.CommandAsync(new SubscribeCharacteristic(handle, MatterBle.C2IndicateUuid))).Success);
+        Assert.True((await session.CommandAsync(new WriteCharacteristic(handle, MatterBle.C1WriteUuid, [0x00, 0x00, 0x00], true))).Success);
+        await session.SendBinaryAsync(new BinaryFrame(BinaryOpcode.WriteData, (ushort)handle, HandshakeRequest));
+
+        var response = BtpHandshakeResponse.Parse((await session.NextAsync<BinaryFrame>()).Payload).Value!;
+        Assert.Equal(97, response.SegmentSize);
+    }
+
+    [Fact]
+    public async Task Drop_connection_simulates_link_loss_once()
+    {
+        await using var server = new TestBleServer();
+        var (proxy, session) = await server.StartSimulatorAsync(Options());
+        await using var _ = proxy;
+        var handle = await ConnectAsync(session, RotatingAddresses[2]);
+
+        Assert.True(await proxy.DropConnectionAsync(handle, "out of range"));
+        Assert.False(await proxy.DropConnectionAsync(handle));
+        var disconnected = await session.NextAsync<Disconnected>();
+        Assert.Equal(new Disconnected(handle, "out of range"), disconnected);
+        Assert.Empty(proxy.ConnectionHandles);
+    }
+
     [Theory]
     [InlineData(SlotExhaustionStyle.Structured, "out_of_connection_slots")]
     [InlineData(SlotExhaustionStyle.LegacyText, "connection_failed")]

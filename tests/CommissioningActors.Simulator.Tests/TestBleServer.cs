@@ -242,7 +242,11 @@ internal sealed class TestSession : IAsyncDisposable
                 var (type, data) = await ReceiveAsync(_socket, CancellationToken.None);
                 if (type == WebSocketMessageType.Close)
                 {
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", default);
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", default);
+                    }
+
                     return;
                 }
 
@@ -276,6 +280,22 @@ internal sealed class TestSession : IAsyncDisposable
             _closed.TrySetResult();
             _inbound.Writer.TryComplete();
         }
+    }
+
+    /// <summary>Server-initiated close handshake.</summary>
+    public async Task CloseAsync()
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "server stopping", default);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        await Closed.WaitAsync(TestBleServer.Timeout);
     }
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,8 @@ public sealed record MatterAdvertisement(
     public bool Matches(ushort discriminator, bool isShort) =>
         isShort ? ShortDiscriminator == discriminator : Discriminator == discriminator;
 
+    public bool Matches(SetupPayload payload) => Matches(payload.Discriminator, payload.IsShortDiscriminator);
+
     public static Parsed<MatterAdvertisement> Parse(ReadOnlySpan<byte> serviceData)
     {
         if (serviceData.Length < Length)
