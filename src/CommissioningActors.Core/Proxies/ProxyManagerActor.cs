@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using CommissioningActors.Core.Gate;
 
 namespace CommissioningActors.Core.Proxies;
 
@@ -13,7 +14,9 @@ public sealed record GetProxies
     public static readonly GetProxies Instance = new();
 }
 
-public sealed record ProxyInfo(string Id, string Name, string Remote, bool Ready, IActorRef Session);
+/// <summary>A connected proxy and its gate's occupancy (Gate is null until the handshake completes).</summary>
+public sealed record ProxyInfo(string Id, string Name, string Remote, bool Ready, IActorRef Session, IActorRef? Gate = null,
+    int Slots = 0, int InUse = 0, int Queued = 0);
 
 public sealed record ProxyList(IReadOnlyList<ProxyInfo> Proxies);
 
@@ -24,30 +27,45 @@ public sealed class ProxyManagerActor : ReceiveActor
     private readonly Dictionary<IActorRef, ProxyInfo> _sessions = [];
     private long _next;
 
-    public ProxyManagerActor(IActorRef discovery, ProxySettings settings)
+    public ProxyManagerActor(IActorRef discovery, ProxySettings settings, GateSettings gateSettings)
     {
         Receive<OpenProxySession>(open =>
         {
             var id = $"proxy-{++_next}";
-            var session = Context.ActorOf(ProxySessionActor.Props(id, open.Name, open.Outbound, discovery, settings), id);
+            var session = Context.ActorOf(ProxySessionActor.Props(id, open.Name, open.Outbound, discovery, settings, gateSettings), id);
             Context.Watch(session);
             _sessions[session] = new ProxyInfo(id, open.Name, open.Remote, Ready: false, session);
             _log.Info("BLE proxy client {0} from {1} is {2}", open.Name, open.Remote, id);
             Sender.Tell(new ProxySessionOpened(id, session));
         });
-        Receive<ProxySessionReady>(_ =>
+        Receive<ProxySessionReady>(ready =>
         {
             if (_sessions.TryGetValue(Sender, out var info))
             {
-                _sessions[Sender] = info with { Ready = true };
+                _sessions[Sender] = info with { Ready = true, Gate = ready.Gate };
+            }
+        });
+        Receive<GateState>(state =>
+        {
+            var session = _sessions.FirstOrDefault(s => s.Value.Id == state.ProxyId);
+            if (session.Key is not null)
+            {
+                _sessions[session.Key] = session.Value with { Slots = state.Slots, InUse = state.InUse, Queued = state.Queued };
+            }
+        });
+        Receive<AbortPendingConnects>(abort =>
+        {
+            foreach (var gate in _sessions.Values.Select(s => s.Gate).OfType<IActorRef>())
+            {
+                gate.Forward(abort);
             }
         });
         Receive<GetProxies>(_ => Sender.Tell(new ProxyList(_sessions.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList())));
         Receive<Terminated>(t => _sessions.Remove(t.ActorRef));
     }
 
-    public static Props Props(IActorRef discovery, ProxySettings settings) =>
-        Akka.Actor.Props.Create(() => new ProxyManagerActor(discovery, settings));
+    public static Props Props(IActorRef discovery, ProxySettings settings, GateSettings? gateSettings = null) =>
+        Akka.Actor.Props.Create(() => new ProxyManagerActor(discovery, settings, gateSettings ?? GateSettings.Default));
 
     // A session that throws has lost its socket's state: stop it (its PostStop fails everything pending).
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

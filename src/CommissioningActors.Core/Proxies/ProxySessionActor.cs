@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Sockets;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
@@ -22,7 +23,12 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     private readonly IActorRef _outbound;
     private readonly IActorRef _discovery;
     private readonly ProxySettings _settings;
+    private readonly IActorRef _gate;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Commands this proxy answered with "unknown command": answered locally from then on, so the
+    // connection actors fall back at once instead of asking again.
+    private readonly HashSet<string> _unsupported = new(StringComparer.Ordinal);
 
     private readonly Dictionary<int, Pending> _pending = [];
     private readonly Dictionary<int, IActorRef> _handleOwners = [];
@@ -35,20 +41,25 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     private bool _ready;
     private long _badFrames;
 
-    public ProxySessionActor(string proxyId, string name, IActorRef outbound, IActorRef discovery, ProxySettings settings)
+    public ProxySessionActor(string proxyId, string name, IActorRef outbound, IActorRef discovery, ProxySettings settings,
+        GateSettings gateSettings)
     {
         _proxyId = proxyId;
         _name = name;
         _outbound = outbound;
         _discovery = discovery;
         _settings = settings;
+
+        // A child, so the gate (and with it every queued connect) goes when the proxy goes.
+        _gate = Context.ActorOf(ConnectGateActor.Props(proxyId, gateSettings.SlotsFor(name), gateSettings.MaxWait, Context.Parent), "gate");
         AwaitingHello();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string proxyId, string name, IActorRef outbound, IActorRef discovery, ProxySettings settings) =>
-        Akka.Actor.Props.Create(() => new ProxySessionActor(proxyId, name, outbound, discovery, settings));
+    public static Props Props(string proxyId, string name, IActorRef outbound, IActorRef discovery, ProxySettings settings,
+        GateSettings? gateSettings = null) =>
+        Akka.Actor.Props.Create(() => new ProxySessionActor(proxyId, name, outbound, discovery, settings, gateSettings ?? GateSettings.Default));
 
     protected override void PreStart() =>
         Timers.StartSingleTimer(nameof(HelloTimedOut), HelloTimedOut.Instance, _settings.HandshakeTimeout);
@@ -80,8 +91,8 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             Send(new HelloResponse(BleProxyCodec.ProtocolVersion));
             _ready = true;
             _log.Info("Proxy {0} ({1}) connected: handshake complete", _proxyId, _name);
-            Context.Parent.Tell(new ProxySessionReady(_proxyId));
-            Context.System.EventStream.Publish(new ProxyConnected(_proxyId, _name, Self));
+            Context.Parent.Tell(new ProxySessionReady(_proxyId, _gate));
+            Context.System.EventStream.Publish(new ProxyConnected(_proxyId, _name, Self, _gate));
             Become(Ready);
             if (_settings.ScanOnConnect)
             {
@@ -105,9 +116,18 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         Receive<SocketTextReceived>(frame => OnText(frame.Utf8));
         Receive<SocketBinaryReceived>(frame => OnBinary(frame.Data));
         Receive<ExecuteBleCommand>(OnExecute);
+        Receive<MarkCommandUnsupported>(m => _unsupported.Add(m.CommandName));
+        Receive<ReleaseConnection>(release =>
+        {
+            // Fire-and-forget disconnect from an owner that is stopping; at most once per handle.
+            if (_handleOwners.Remove(release.ConnectionHandle))
+            {
+                SendCommand(new Disconnect(release.ConnectionHandle), Self, release);
+            }
+        });
         Receive<CommandTimedOut>(OnCommandTimedOut);
         Receive<Terminated>(t => OnWatchedTerminated(t.ActorRef));
-        Receive<BleCommandSucceeded>(ok => _log.Info("Proxy {0} ({1}): {2} ok", _proxyId, _name, ok.Command.Name));
+        Receive<BleCommandSucceeded>(ok => _log.Debug("Proxy {0} ({1}): {2} ok", _proxyId, _name, ok.Command.Name));
         Receive<BleCommandFailed>(failed =>
             _log.Warning("Proxy {0} ({1}): {2} failed: {3}", _proxyId, _name, failed.Command.Name, failed.Error));
         Receive<SocketClosed>(closed => OnSocketClosed(closed));
@@ -115,6 +135,13 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
     private void OnExecute(ExecuteBleCommand request)
     {
+        if (_unsupported.Contains(request.Command.Name))
+        {
+            Sender.Tell(new BleCommandFailed(request.Command, new BleProxyError(BleErrorCodes.InternalError,
+                $"Unknown command: {request.Command.Name} (this proxy client predates it)"), request.Correlation));
+            return;
+        }
+
         if (request.Command is Disconnect d && !_handleOwners.Remove(d.ConnectionHandle))
         {
             // Already released by this session (owner died, device dropped): never send a second disconnect.
@@ -381,4 +408,4 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 }
 
 /// <summary>Told to the parent when the handshake completes.</summary>
-public sealed record ProxySessionReady(string ProxyId);
+public sealed record ProxySessionReady(string ProxyId, IActorRef Gate);

@@ -28,7 +28,13 @@ public sealed record ConnectionReadValue(int ConnectionHandle, byte[] Value) : C
 public sealed record ConnectionLost(int ConnectionHandle, string Reason) : ConnectionEvent(ConnectionHandle);
 
 /// <summary>Published on the event stream when a proxy finishes its handshake / goes away.</summary>
-public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session);
+public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session, IActorRef Gate);
+
+/// <summary>An owner gives its handle back (sends `disconnect` unless the session already released it); no reply.</summary>
+public sealed record ReleaseConnection(int ConnectionHandle);
+
+/// <summary>Tell a session that its proxy client does not know a command, so later requests fail fast.</summary>
+public sealed record MarkCommandUnsupported(string CommandName);
 
 public sealed record ProxyDisconnected(string ProxyId, string Name, string Reason);
 

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Akka.Streams;
 using CommissioningActors.Core.Controller;
 using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Host.Endpoints;
 using CommissioningActors.Host.Security;
@@ -74,7 +75,8 @@ public static class CommissioningHost
         {
             var proxySettings = ProxySettings.FromConfig(system.Settings.Config);
             var discovery = system.ActorOf(DiscoveryRegistryActor.Props(), "discovery");
-            var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings), "proxies");
+            var gateSettings = GateSettings.FromConfig(system.Settings.Config);
+            var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
             var controllers = system.ActorOf(ControllerHubActor.Props(proxies, server.MaxMessageBytes), "controllers");
             registry.Register<DiscoveryRegistryActor>(discovery);
             registry.Register<ProxyManagerActor>(proxies);

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Core.Sockets;
 using CommissioningActors.Protocol.BleProxy;
@@ -23,6 +24,7 @@ public sealed class ProxySessionActorTests : TestKit
         _outbound = CreateTestProbe("outbound");
         _discovery = CreateTestProbe("discovery");
         _parent = CreateTestProbe("parent");
+        _parent.IgnoreMessages<GateState>();
     }
 
     private IActorRef StartSession(ProxySettings? settings = null) =>

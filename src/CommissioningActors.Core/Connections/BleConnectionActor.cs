@@ -1,0 +1,280 @@
+using Akka.Actor;
+using CommissioningActors.Core.Gate;
+using CommissioningActors.Core.Proxies;
+using CommissioningActors.Protocol.BleProxy;
+using CommissioningActors.Protocol.Matter;
+
+namespace CommissioningActors.Core.Connections;
+
+/// <summary>Timeouts and sizes for one BLE connection, from HOCON `commissioning.connection`.</summary>
+public sealed record ConnectionSettings(TimeSpan ConnectTimeout, TimeSpan BtpHandshakeTimeout, int RequestedMtu, byte BtpWindowSize)
+{
+    public static ConnectionSettings Default { get; } = new(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), 247, 6);
+
+    public static ConnectionSettings FromConfig(Akka.Configuration.Config config)
+    {
+        var c = config.GetConfig("commissioning.connection");
+        return c is null || c.IsEmpty
+            ? Default
+            : new ConnectionSettings(
+                c.GetTimeSpan("connect-timeout", Default.ConnectTimeout),
+                c.GetTimeSpan("btp-handshake-timeout", Default.BtpHandshakeTimeout),
+                c.GetInt("requested-mtu", Default.RequestedMtu),
+                (byte)c.GetInt("btp-window-size", Default.BtpWindowSize));
+    }
+}
+
+/// <summary>Which proxy to go through for one candidate address.</summary>
+public sealed record ConnectionTarget(string Address, string ProxyId, IActorRef Session, IActorRef Gate, MatterAdvertisement? Advertisement);
+
+// Told to the parent (the attempt).
+public sealed record ConnectionProgress(string Address, string ProxyId, string Line);
+
+public sealed record ConnectionEstablished(
+    string Address,
+    string ProxyId,
+    int ConnectionHandle,
+    int Mtu,
+    BtpHandshakeResponse Btp,
+    byte[]? AdditionalData);
+
+public sealed record ConnectionFailed(string Address, string ProxyId, string ErrorCode, string Message);
+
+/// <summary>
+/// One per BLE connection: slot lease -> connect -> GATT discovery -> C3 read -> BTP handshake.
+/// Reports progress and the outcome to its parent. The lease is held by this actor's lifetime; on stop the
+/// handle is given back to the session, which sends `disconnect` at most once.
+/// </summary>
+public sealed class BleConnectionActor : ReceiveActor, IWithTimers
+{
+    private readonly ConnectionTarget _target;
+    private readonly ConnectionSettings _settings;
+
+    private long _leaseGeneration = -1;
+    private long _abortedGeneration = -1;
+    private int? _handle;
+    private int _mtu = BtpHandshake.MinimumAttMtu;
+    private byte[]? _additionalData;
+    private bool _done;
+
+    public BleConnectionActor(ConnectionTarget target, ConnectionSettings settings)
+    {
+        _target = target;
+        _settings = settings;
+
+        Receive<SlotGranted>(OnGranted);
+        Receive<SlotDenied>(denied => Fail(denied.Error.Code, denied.Error.Message));
+        Receive<BleCommandSucceeded>(OnSucceeded);
+        Receive<BleCommandFailed>(OnFailed);
+        Receive<ConnectionNotification>(OnNotification);
+        Receive<ConnectionReadValue>(read => OnAdditionalData(read.Value));
+        Receive<ConnectionLost>(lost =>
+        {
+            _handle = null; // the session already released it
+            var aborted = lost.Reason == "proxy_disconnected";
+            Fail(aborted ? BleErrorCodes.ConnectionAborted : BleErrorCodes.ConnectionFailed,
+                aborted ? $"proxy {_target.ProxyId} disconnected" : $"device at {_target.Address} disconnected: {lost.Reason}");
+        });
+        Receive<ConnectsAborted>(OnConnectsAborted);
+        Receive<StepTimedOut>(t => Fail(BleErrorCodes.Timeout, t.What));
+        Receive<Terminated>(t => Fail(BleErrorCodes.ConnectionAborted,
+            t.ActorRef.Equals(_target.Gate) ? $"proxy {_target.ProxyId} disconnected while this connect was queued"
+                : $"proxy {_target.ProxyId} disconnected"));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ConnectionTarget target, ConnectionSettings settings) =>
+        Akka.Actor.Props.Create(() => new BleConnectionActor(target, settings));
+
+    protected override void PreStart()
+    {
+        Context.Watch(_target.Session);
+        Context.Watch(_target.Gate);
+        _target.Gate.Tell(new RequestSlot(_target.Address));
+    }
+
+    private void OnGranted(SlotGranted granted)
+    {
+        _leaseGeneration = granted.Generation;
+        Progress($"Connection slot acquired on {_target.ProxyId}; connecting to {_target.Address}");
+        Execute(new Connect(_target.Address, (int)_settings.ConnectTimeout.TotalMilliseconds));
+    }
+
+    private void OnSucceeded(BleCommandSucceeded ok)
+    {
+        switch (ok.Result)
+        {
+            case ConnectResult connected:
+                _handle = connected.ConnectionHandle;
+                _mtu = connected.Mtu;
+                if (_abortedGeneration > _leaseGeneration)
+                {
+                    // The connect finished after an abort: tear it down (once, via PostStop) rather than keep the slot.
+                    Fail(BleErrorCodes.ConnectionAborted, "connect completed after pending connects were aborted");
+                    return;
+                }
+
+                Progress($"Connected to {_target.Address} via {_target.ProxyId} (MTU {_mtu})");
+                Execute(new RequestMtu(connected.ConnectionHandle, _settings.RequestedMtu));
+                break;
+            case MtuResult mtu:
+                _mtu = mtu.Mtu;
+                DiscoverServices();
+                break;
+            case ServicesResult services:
+                if (!services.ServiceUuids.Contains(MatterBle.ServiceUuid))
+                {
+                    Fail(BleErrorCodes.ServiceNotFound, $"{_target.Address} does not offer the Matter BLE service (fff6)");
+                    return;
+                }
+
+                Execute(new DiscoverCharacteristics(_handle!.Value, MatterBle.ServiceUuid));
+                break;
+            case CharacteristicsResult characteristics:
+                OnCharacteristics(characteristics);
+                break;
+            case ReadResult read:
+                if (read.Value is not null)
+                {
+                    OnAdditionalData(read.Value);
+                }
+
+                // Otherwise the value arrives as a 0x03 binary frame (ConnectionReadValue).
+                break;
+        }
+    }
+
+    private void OnCharacteristics(CharacteristicsResult result)
+    {
+        var uuids = result.Characteristics.Select(c => c.Uuid).ToHashSet(StringComparer.Ordinal);
+        if (!uuids.Contains(MatterBle.C1WriteUuid) || !uuids.Contains(MatterBle.C2IndicateUuid))
+        {
+            Fail(BleErrorCodes.CharacteristicNotFound, $"{_target.Address} lacks the Matter C1/C2 characteristics");
+            return;
+        }
+
+        if (_target.Advertisement?.HasAdditionalData == true && uuids.Contains(MatterBle.C3AdditionalDataUuid))
+        {
+            Execute(new ReadCharacteristic(_handle!.Value, MatterBle.C3AdditionalDataUuid));
+            return;
+        }
+
+        StartBtpHandshake();
+    }
+
+    private void OnAdditionalData(byte[] value)
+    {
+        if (_additionalData is not null)
+        {
+            return;
+        }
+
+        _additionalData = value;
+        Progress($"Read {value.Length} byte(s) of additional data (C3)");
+        StartBtpHandshake();
+    }
+
+    private void StartBtpHandshake()
+    {
+        var request = BtpHandshakeRequest.Default((ushort)Math.Clamp(_mtu, BtpHandshake.MinimumAttMtu, ushort.MaxValue), _settings.BtpWindowSize);
+        Timers.StartSingleTimer(nameof(StepTimedOut),
+            new StepTimedOut($"{_target.Address} did not answer the BTP handshake within {_settings.BtpHandshakeTimeout.TotalSeconds:0.#} s"),
+            _settings.BtpHandshakeTimeout);
+        Execute(new WriteAndSubscribe(_handle!.Value, MatterBle.C1WriteUuid, request.Encode(), true, MatterBle.C2IndicateUuid));
+    }
+
+    private void OnFailed(BleCommandFailed failed)
+    {
+        var error = failed.Error;
+        switch (failed.Command)
+        {
+            case RequestMtu:
+                // Optional: keep the MTU the connect reported.
+                if (UnsupportedCommand.IsUnsupported(error, failed.Command.Name))
+                {
+                    _target.Session.Tell(new MarkCommandUnsupported(failed.Command.Name));
+                }
+
+                DiscoverServices();
+                return;
+            case WriteAndSubscribe ws when UnsupportedCommand.IsUnsupported(error, failed.Command.Name):
+                // Older proxy clients: the write (with response) followed at once by the subscribe.
+                _target.Session.Tell(new MarkCommandUnsupported(failed.Command.Name));
+                Progress($"{_target.ProxyId} predates write_and_subscribe; writing and subscribing separately");
+                Execute(new WriteCharacteristic(ws.ConnectionHandle, ws.WriteUuid, ws.WriteValue, Response: true));
+                Execute(new SubscribeCharacteristic(ws.ConnectionHandle, ws.SubscribeUuid));
+                return;
+            case Connect when error.IsOutOfConnectionSlots:
+                Fail(BleErrorCodes.OutOfConnectionSlots, $"{SlotExhaustion.ActionableMessage} (proxy {_target.ProxyId}: {error.Message})");
+                return;
+            default:
+                Fail(error.Code, $"{failed.Command.Name} on {_target.Address} via {_target.ProxyId} failed: {error.Message}");
+                return;
+        }
+    }
+
+    private void OnNotification(ConnectionNotification notification)
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        var parsed = BtpHandshakeResponse.Parse(notification.Value);
+        if (!parsed.IsOk)
+        {
+            Fail(BleErrorCodes.InternalError, $"{_target.Address} answered the BTP handshake with a malformed frame: {parsed.Error!.Message}");
+            return;
+        }
+
+        var btp = parsed.Value!;
+        if (btp.Version == BtpHandshake.NoCommonVersion)
+        {
+            Fail(BleErrorCodes.InternalError, $"{_target.Address} shares no BTP version with us");
+            return;
+        }
+
+        Timers.Cancel(nameof(StepTimedOut));
+        _done = true;
+        Progress($"BTP session open with {_target.Address}: version {btp.Version}, segment {btp.SegmentSize}, window {btp.WindowSize}");
+        Context.Parent.Tell(new ConnectionEstablished(_target.Address, _target.ProxyId, _handle!.Value, _mtu, btp, _additionalData));
+    }
+
+    private void OnConnectsAborted(ConnectsAborted aborted)
+    {
+        _abortedGeneration = Math.Max(_abortedGeneration, aborted.Generation);
+        if (_handle is not null && _abortedGeneration > _leaseGeneration)
+        {
+            // Nobody is commissioning any more: this connection is an orphan.
+            Fail(BleErrorCodes.ConnectionAborted, $"released: {aborted.Reason}");
+        }
+    }
+
+    private void DiscoverServices() => Execute(new DiscoverServices(_handle!.Value));
+
+    private void Execute(BleCommand command) => _target.Session.Tell(new ExecuteBleCommand(command));
+
+    private void Progress(string line) => Context.Parent.Tell(new ConnectionProgress(_target.Address, _target.ProxyId, line));
+
+    private void Fail(string code, string message)
+    {
+        if (!_done)
+        {
+            _done = true;
+            Context.Parent.Tell(new ConnectionFailed(_target.Address, _target.ProxyId, code, message));
+        }
+
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        if (_handle is { } handle)
+        {
+            _target.Session.Tell(new ReleaseConnection(handle));
+        }
+    }
+
+    private sealed record StepTimedOut(string What);
+}
