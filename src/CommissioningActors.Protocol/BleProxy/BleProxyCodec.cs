@@ -463,7 +463,11 @@ public static class BleProxyCodec
     };
 
     private static RejectException WrongType(JsonElement element, string expected, string path) =>
-        Reject(ParseErrorKind.WrongType, $"{path}: expected {expected}, got {KindName(element.ValueKind)}");
+        Reject(
+            ParseErrorKind.WrongType,
+            element.ValueKind == JsonValueKind.Number
+                ? $"{path}: expected {expected}, got number {element.GetRawText()}"
+                : $"{path}: expected {expected}, got {KindName(element.ValueKind)}");
 
     private static void RequireObject(JsonElement element, string path)
     {
@@ -491,9 +495,16 @@ public static class BleProxyCodec
             throw WrongType(element, "an integer", path);
         }
 
-        return element.TryGetInt32(out var value)
-            ? value
-            : throw Reject(ParseErrorKind.InvalidValue, $"{path}: {element.GetRawText()} is not a 32-bit integer");
+        if (element.TryGetInt32(out var value))
+        {
+            return value;
+        }
+
+        // A fraction is the wrong kind of number; a whole number that does not fit is a bad value.
+        var whole = element.TryGetDecimal(out var d) && d == decimal.Truncate(d);
+        throw whole
+            ? Reject(ParseErrorKind.InvalidValue, $"{path}: {element.GetRawText()} is out of 32-bit integer range")
+            : WrongType(element, "an integer", path);
     }
 
     private static bool AsBool(JsonElement element, string path) => element.ValueKind switch
