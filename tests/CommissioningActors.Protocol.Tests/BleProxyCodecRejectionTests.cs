@@ -232,6 +232,15 @@ public class BleProxyCodecRejectionTests
         Assert.Equal(ParseErrorKind.MalformedJson, parsed.Error!.Kind);
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"hello\",\"version\":1,\"x\":\"\ud800\"}")]
+    [InlineData("{\"event\":\"scan_stopped\",\"data\":{\"reason\":\"\udc00x\"}}")]
+    public void Lone_surrogates_in_text_frames_do_not_throw(string wire)
+    {
+        var parsed = BleProxyCodec.ParseClientMessage(wire);
+        Assert.True(parsed.IsOk ^ parsed.Error is not null);
+    }
+
     [Fact]
     public void Unknown_extra_fields_are_ignored()
     {
