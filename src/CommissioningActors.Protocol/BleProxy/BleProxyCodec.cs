@@ -337,49 +337,47 @@ public static class BleProxyCodec
     {
         var path = command.Name + ".result";
         RequireObject(result, path);
-        switch (command)
+        return command switch
         {
-            case Connect:
-                return new ConnectResult(RequiredHandle(result, path), OptionalPositiveInt(result, "mtu", path) ?? DefaultAttMtu);
-            case DiscoverServices:
-            {
-                var items = AsArray(Required(result, "services", path), path + ".services");
-                var uuids = new List<string>(items.GetArrayLength());
-                var i = 0;
-                foreach (var item in items.EnumerateArray())
-                {
-                    var itemPath = $"{path}.services[{i++}]";
-                    RequireObject(item, itemPath);
-                    uuids.Add(BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath)));
-                }
+            Connect => new ConnectResult(RequiredHandle(result, path), OptionalPositiveInt(result, "mtu", path) ?? DefaultAttMtu),
+            DiscoverServices => new ServicesResult(ReadServices(result, path)),
+            DiscoverCharacteristics => new CharacteristicsResult(ReadCharacteristics(result, path)),
+            ReadCharacteristic => new ReadResult(OptionalBase64(result, "value", path)),
+            RequestMtu => new MtuResult(RequiredPositiveInt(result, "mtu", path)),
+            _ => EmptyResult.Instance,
+        };
+    }
 
-                return new ServicesResult(uuids);
-            }
-
-            case DiscoverCharacteristics:
-            {
-                var items = AsArray(Required(result, "characteristics", path), path + ".characteristics");
-                var characteristics = new List<CharacteristicInfo>(items.GetArrayLength());
-                var i = 0;
-                foreach (var item in items.EnumerateArray())
-                {
-                    var itemPath = $"{path}.characteristics[{i++}]";
-                    RequireObject(item, itemPath);
-                    var uuid = BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath));
-                    var properties = OptionalStringArray(item, "properties", itemPath) ?? [];
-                    characteristics.Add(new CharacteristicInfo(uuid, properties));
-                }
-
-                return new CharacteristicsResult(characteristics);
-            }
-
-            case ReadCharacteristic:
-                return new ReadResult(OptionalBase64(result, "value", path));
-            case RequestMtu:
-                return new MtuResult(RequiredPositiveInt(result, "mtu", path));
-            default:
-                return EmptyResult.Instance;
+    private static List<string> ReadServices(JsonElement result, string path)
+    {
+        var items = AsArray(Required(result, "services", path), path + ".services");
+        var uuids = new List<string>(items.GetArrayLength());
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var itemPath = $"{path}.services[{i++}]";
+            RequireObject(item, itemPath);
+            uuids.Add(BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath)));
         }
+
+        return uuids;
+    }
+
+    private static List<CharacteristicInfo> ReadCharacteristics(JsonElement result, string path)
+    {
+        var items = AsArray(Required(result, "characteristics", path), path + ".characteristics");
+        var characteristics = new List<CharacteristicInfo>(items.GetArrayLength());
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var itemPath = $"{path}.characteristics[{i++}]";
+            RequireObject(item, itemPath);
+            var uuid = BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath));
+            var properties = OptionalStringArray(item, "properties", itemPath) ?? [];
+            characteristics.Add(new CharacteristicInfo(uuid, properties));
+        }
+
+        return characteristics;
     }
 
     // ---- server -> client ----
@@ -463,7 +461,11 @@ public static class BleProxyCodec
     };
 
     private static RejectException WrongType(JsonElement element, string expected, string path) =>
-        Reject(ParseErrorKind.WrongType, $"{path}: expected {expected}, got {KindName(element.ValueKind)}");
+        Reject(
+            ParseErrorKind.WrongType,
+            element.ValueKind == JsonValueKind.Number
+                ? $"{path}: expected {expected}, got number {element.GetRawText()}"
+                : $"{path}: expected {expected}, got {KindName(element.ValueKind)}");
 
     private static void RequireObject(JsonElement element, string path)
     {
@@ -491,9 +493,16 @@ public static class BleProxyCodec
             throw WrongType(element, "an integer", path);
         }
 
-        return element.TryGetInt32(out var value)
-            ? value
-            : throw Reject(ParseErrorKind.InvalidValue, $"{path}: {element.GetRawText()} is not a 32-bit integer");
+        if (element.TryGetInt32(out var value))
+        {
+            return value;
+        }
+
+        // A fraction is the wrong kind of number; a whole number that does not fit is a bad value.
+        var whole = element.TryGetDecimal(out var d) && d == decimal.Truncate(d);
+        throw whole
+            ? Reject(ParseErrorKind.InvalidValue, $"{path}: {element.GetRawText()} is out of 32-bit integer range")
+            : WrongType(element, "an integer", path);
     }
 
     private static bool AsBool(JsonElement element, string path) => element.ValueKind switch
