@@ -44,6 +44,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
     private int _disconnectsReceived;
     private int _commandsReceived;
     private int _disposed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _commandsByName = new(StringComparer.Ordinal);
 
     private SimulatedProxy(ClientWebSocket socket, SimulatorOptions options)
     {
@@ -80,6 +81,9 @@ public sealed class SimulatedProxy : IAsyncDisposable
     public int OutOfSlotsErrorsSent => Volatile.Read(ref _outOfSlotsErrorsSent);
     public int DisconnectsReceived => Volatile.Read(ref _disconnectsReceived);
     public int CommandsReceived => Volatile.Read(ref _commandsReceived);
+
+    /// <summary>How many commands of one wire name arrived (answered or not).</summary>
+    public int CommandsReceivedNamed(string name) => _commandsByName.GetValueOrDefault(name);
 
     public bool IsScanning
     {
@@ -289,6 +293,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         {
             case CommandFrame frame:
                 Interlocked.Increment(ref _commandsReceived);
+                _commandsByName.AddOrUpdate(frame.Command.Name, 1, (_, n) => n + 1);
                 Count(frame.Command);
                 _ = Task.Run(() => HandleCommandAsync(frame));
                 return;

@@ -16,7 +16,7 @@ public sealed record DeviceSeen(
     DateTimeOffset At);
 
 /// <summary>What the registry remembers per (address, proxy): the latest sighting.</summary>
-public sealed record Discovery(
+public sealed record Sighting(
     string Address,
     string ProxyId,
     IActorRef Proxy,
@@ -31,7 +31,21 @@ public sealed record GetDiscoveries
     public static readonly GetDiscoveries Instance = new();
 }
 
-public sealed record DiscoveriesSnapshot(IReadOnlyList<Discovery> Discoveries);
+public sealed record DiscoveriesSnapshot(IReadOnlyList<Sighting> Discoveries);
+
+/// <summary>
+/// Subscribe to a Matter discriminator: the reply is MatchingDevices (what is known now), then every later
+/// matching DeviceSeen, in one handling step so nothing falls between snapshot and live. Ends with
+/// UnwatchDevice or the watcher's death.
+/// </summary>
+public sealed record WatchDevice(ushort Discriminator, bool IsShort);
+
+public sealed record UnwatchDevice
+{
+    public static readonly UnwatchDevice Instance = new();
+}
+
+public sealed record MatchingDevices(IReadOnlyList<Sighting> Current);
 
 /// <summary>
 /// Remembers, per peripheral address, which proxies saw it, their RSSI and its parsed Matter advertisement.
@@ -40,15 +54,24 @@ public sealed record DiscoveriesSnapshot(IReadOnlyList<Discovery> Discoveries);
 public sealed class DiscoveryRegistryActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<(string Address, string ProxyId), Discovery> _seen = [];
+    private readonly Dictionary<(string Address, string ProxyId), Sighting> _seen = [];
     private readonly Dictionary<IActorRef, string> _proxies = [];
+    private readonly Dictionary<IActorRef, WatchDevice> _watchers = [];
 
     public DiscoveryRegistryActor()
     {
         Receive<DeviceSeen>(OnSeen);
         Receive<GetDiscoveries>(_ => Sender.Tell(new DiscoveriesSnapshot(_seen.Values.ToList())));
+        Receive<WatchDevice>(watch =>
+        {
+            _watchers[Sender] = watch;
+            Context.Watch(Sender);
+            Sender.Tell(new MatchingDevices(_seen.Values.Where(d => d.Matter?.Matches(watch.Discriminator, watch.IsShort) == true).ToList()));
+        });
+        Receive<UnwatchDevice>(_ => _watchers.Remove(Sender));
         Receive<Terminated>(t =>
         {
+            _watchers.Remove(t.ActorRef);
             if (_proxies.Remove(t.ActorRef, out var proxyId))
             {
                 foreach (var key in _seen.Keys.Where(k => k.ProxyId == proxyId).ToList())
@@ -70,12 +93,23 @@ public sealed class DiscoveryRegistryActor : ReceiveActor
 
         var key = (seen.Address, seen.ProxyId);
         var isNew = !_seen.ContainsKey(key);
-        _seen[key] = new Discovery(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name, seen.Connectable,
+        _seen[key] = new Sighting(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name, seen.Connectable,
             seen.Matter, seen.At);
         if (isNew && seen.Matter is { } m)
         {
             _log.Info("Proxy {0} discovered Matter device {1} (discriminator {2}, vendor 0x{3:X4}, product 0x{4:X4}, RSSI {5})",
                 seen.ProxyId, seen.Address, m.Discriminator, m.VendorId, m.ProductId, seen.Rssi?.ToString() ?? "?");
+        }
+
+        if (seen.Matter is { } matter)
+        {
+            foreach (var (watcher, watch) in _watchers)
+            {
+                if (matter.Matches(watch.Discriminator, watch.IsShort))
+                {
+                    watcher.Tell(seen);
+                }
+            }
         }
 
         Context.System.EventStream.Publish(seen);

@@ -53,13 +53,7 @@ public sealed class ProxyManagerActor : ReceiveActor
                 _sessions[session.Key] = session.Value with { Slots = state.Slots, InUse = state.InUse, Queued = state.Queued };
             }
         });
-        Receive<AbortPendingConnects>(abort =>
-        {
-            foreach (var gate in _sessions.Values.Select(s => s.Gate).OfType<IActorRef>())
-            {
-                gate.Forward(abort);
-            }
-        });
+
         Receive<GetProxies>(_ => Sender.Tell(new ProxyList(_sessions.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList())));
         Receive<Terminated>(t => _sessions.Remove(t.ActorRef));
     }

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Streams;
+using CommissioningActors.Core.Commissioning;
+using CommissioningActors.Core.Connections;
 using CommissioningActors.Core.Controller;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Gate;
@@ -15,14 +17,14 @@ namespace CommissioningActors.Host.Hosting;
 /// <summary>Builds the service: Kestrel endpoints, the actor system (HOCON from hocon/*.hocon) and Serilog.</summary>
 public static class CommissioningHost
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="hoconOverrides">HOCON that wins over hocon/*.hocon (tests use it to change actor settings).</param>
+    public static WebApplication Build(string[] args, string? hoconOverrides = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        configure?.Invoke(builder);
 
         var urls = ListenUrls(builder.Configuration);
         builder.WebHost.UseUrls([.. urls]);
@@ -31,7 +33,7 @@ public static class CommissioningHost
         builder.Services.AddSingleton(server);
 
         builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration));
-        builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server));
+        builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, hoconOverrides));
         builder.Services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "sockets"));
 
         var simulator = SimulatorSettings.From(builder.Configuration);
@@ -59,11 +61,16 @@ public static class CommissioningHost
             : configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, ServerOptions server)
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, ServerOptions server, string? hoconOverrides)
     {
+        if (!string.IsNullOrWhiteSpace(hoconOverrides))
+        {
+            akka.AddHocon(hoconOverrides, HoconAddMode.Prepend);
+        }
+
         foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "hocon"), "*.hocon").Order())
         {
-            akka.AddHoconFile(file, HoconAddMode.Prepend);
+            akka.AddHoconFile(file, HoconAddMode.Append);
         }
 
         akka.ConfigureLoggers(loggers =>
@@ -81,6 +88,9 @@ public static class CommissioningHost
             registry.Register<DiscoveryRegistryActor>(discovery);
             registry.Register<ProxyManagerActor>(proxies);
             registry.Register<ControllerHubActor>(controllers);
+            var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,
+                AttemptSettings.FromConfig(system.Settings.Config), ConnectionSettings.FromConfig(system.Settings.Config)), "commissioning");
+            registry.Register<CommissioningSupervisorActor>(commissioning);
         });
     }
 }

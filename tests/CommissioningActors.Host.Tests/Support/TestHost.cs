@@ -23,7 +23,9 @@ public sealed class TestHost : IAsyncDisposable
     public Uri Ws => new UriBuilder(Http) { Scheme = "ws", Path = "/ws" }.Uri;
     public ActorSystem System => App.Services.GetRequiredService<ActorSystem>();
 
-    public static async Task<TestHost> StartAsync(params string[] args)
+    public static Task<TestHost> StartAsync(params string[] args) => StartWithHoconAsync(null, args);
+
+    public static async Task<TestHost> StartWithHoconAsync(string? hocon, params string[] args)
     {
         string[] defaults =
         [
@@ -31,7 +33,7 @@ public sealed class TestHost : IAsyncDisposable
             "--Simulator:Enabled=false",
             "--Serilog:MinimumLevel:Default=Warning",
         ];
-        var app = CommissioningHost.Build([.. defaults, .. args]);
+        var app = CommissioningHost.Build([.. defaults, .. args], hocon);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestHost(app, new Uri(address));

@@ -1,0 +1,277 @@
+using Akka.Actor;
+using CommissioningActors.Core.Connections;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Proxies;
+using CommissioningActors.Protocol.BleProxy;
+
+namespace CommissioningActors.Core.Commissioning;
+
+/// <summary>
+/// One per commission request. Scans for the discriminator, collects candidate addresses (a device that
+/// rotates its address shows up several times, possibly through several proxies), tries them in parallel as
+/// a real commissioner does — each through its proxy's gate, so the proxy's slots are never exceeded — and the
+/// first open BTP session wins; the other connections are stopped, which frees their slots.
+/// Tells its parent (the supervisor) AttemptStarted / AttemptEnded.
+/// </summary>
+public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
+{
+    private readonly CommissionRequest _request;
+    private readonly IActorRef _discovery;
+    private readonly IActorRef _proxies;
+    private readonly IActorRef _reportTo;
+    private readonly AttemptSettings _settings;
+    private readonly ConnectionSettings _connectionSettings;
+
+    // Address -> sightings by proxy; the candidates found so far.
+    private readonly Dictionary<string, Dictionary<string, Sighting>> _candidates = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _tried = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<IActorRef, string> _connections = [];
+    private readonly List<ConnectionFailed> _failures = [];
+    private bool _connecting;
+    private bool _ended;
+
+    public CommissioningAttemptActor(CommissionRequest request, IActorRef discovery, IActorRef proxies, IActorRef reportTo,
+        AttemptSettings settings, ConnectionSettings connectionSettings)
+    {
+        _request = request;
+        _discovery = discovery;
+        _proxies = proxies;
+        _reportTo = reportTo;
+        _settings = settings;
+        _connectionSettings = connectionSettings;
+
+        Receive<MatchingDevices>(m =>
+        {
+            foreach (var sighting in m.Current)
+            {
+                OnSighting(sighting);
+            }
+        });
+        Receive<DeviceSeen>(seen => OnSighting(new Sighting(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name,
+            seen.Connectable, seen.Matter, seen.At)));
+        Receive<SettleElapsed>(_ => RequestRouting());
+        Receive<ProxyList>(OnProxyList);
+        Receive<ScanTimedOut>(_ => _proxies.Tell(GetProxies.Instance));
+        Receive<ConnectionProgress>(p => Output(p.Line));
+        Receive<ConnectionFailed>(OnConnectionFailed);
+        Receive<ConnectionEstablished>(OnEstablished);
+        Receive<Terminated>(t => OnConnectionStopped(t.ActorRef));
+        Receive<AttemptTimedOut>(_ => End(new AttemptFailed(_request.AttemptId, BleErrorCodes.Timeout,
+            $"commissioning did not finish within {Timeout.TotalSeconds:0} s{LastErrorSuffix()}")));
+        Receive<CancelAttempt>(c => End(new AttemptCancelled(_request.AttemptId, c.Reason)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private TimeSpan Timeout => _request.Timeout ?? _settings.DefaultTimeout;
+
+    public static Props Props(CommissionRequest request, IActorRef discovery, IActorRef proxies, IActorRef reportTo,
+        AttemptSettings settings, ConnectionSettings connectionSettings) =>
+        Akka.Actor.Props.Create(() => new CommissioningAttemptActor(request, discovery, proxies, reportTo, settings, connectionSettings));
+
+    protected override void PreStart()
+    {
+        Context.Parent.Tell(new AttemptStarted(_request.AttemptId));
+        Timers.StartSingleTimer(nameof(AttemptTimedOut), AttemptTimedOut.Instance, Timeout);
+        Timers.StartSingleTimer(nameof(ScanTimedOut), ScanTimedOut.Instance, _settings.ScanTimeout);
+        var payload = _request.Payload;
+        Output(payload.IsShortDiscriminator
+            ? $"Scanning for a Matter device with short discriminator {payload.ShortDiscriminator}"
+            : $"Scanning for a Matter device with discriminator {payload.Discriminator}");
+        _discovery.Tell(new WatchDevice(payload.Discriminator, payload.IsShortDiscriminator));
+    }
+
+    private void OnSighting(Sighting d)
+    {
+        if (_ended || !d.Connectable
+            || (_request.Addresses is { Count: > 0 } only && !only.Contains(d.Address, StringComparer.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        if (!_candidates.TryGetValue(d.Address, out var byProxy))
+        {
+            if (_candidates.Count >= _settings.MaxCandidates)
+            {
+                return;
+            }
+
+            _candidates[d.Address] = byProxy = [];
+            Output($"Found {d.Address} via {d.ProxyId} (RSSI {d.Rssi?.ToString() ?? "?"})");
+            if (_candidates.Count == 1)
+            {
+                // Give rotating addresses and other proxies a moment to show up, then start.
+                Timers.StartSingleTimer(nameof(SettleElapsed), SettleElapsed.Instance, _settings.CandidateSettle);
+            }
+            else if (_connecting)
+            {
+                RequestRouting();
+            }
+        }
+
+        byProxy[d.ProxyId] = d;
+    }
+
+    private void RequestRouting() => _proxies.Tell(GetProxies.Instance);
+
+    private void OnProxyList(ProxyList list)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        Timers.Cancel(nameof(ScanTimedOut));
+        if (_candidates.Count == 0)
+        {
+            // Only reached from the scan timeout.
+            End(list.Proxies.Any(p => p.Ready)
+                ? new AttemptFailed(_request.AttemptId, BleErrorCodes.DeviceNotFound,
+                    $"no Matter device with that discriminator was seen within {_settings.ScanTimeout.TotalSeconds:0} s " +
+                    $"by {list.Proxies.Count(p => p.Ready)} proxy(ies); is it powered, in pairing mode and in range?")
+                : new AttemptFailed(_request.AttemptId, AttemptErrorCodes.NoProxy,
+                    "no BLE proxy is connected; connect a proxy client to /ble"));
+            return;
+        }
+
+        _connecting = true;
+        var ready = list.Proxies.Where(p => p.Ready && p.Gate is not null).ToDictionary(p => p.Id);
+        var planned = new Dictionary<string, int>();
+        foreach (var (address, byProxy) in _candidates.Where(c => !_tried.Contains(c.Key)).ToList())
+        {
+            var route = ChooseProxy(byProxy.Values, ready, planned);
+            if (route is null)
+            {
+                continue;
+            }
+
+            _tried.Add(address);
+            planned[route.Value.Proxy.Id] = planned.GetValueOrDefault(route.Value.Proxy.Id) + 1;
+            var target = new ConnectionTarget(address, route.Value.Proxy.Id, route.Value.Proxy.Session, route.Value.Proxy.Gate!,
+                route.Value.Sighting.Matter);
+            var child = Context.ActorOf(BleConnectionActor.Props(target, _connectionSettings), $"connection-{_tried.Count}");
+            _connections[Context.Watch(child)] = address;
+            Output($"Trying {address} via {route.Value.Proxy.Id} ({route.Value.Proxy.InUse}/{route.Value.Proxy.Slots} slot(s) in use, {route.Value.Proxy.Queued} queued)");
+        }
+
+        EndIfNothingLeft();
+    }
+
+    /// <summary>Best RSSI among proxies with a free slot; otherwise queue on the best RSSI.</summary>
+    private static (ProxyInfo Proxy, Sighting Sighting)? ChooseProxy(IEnumerable<Sighting> sightings,
+        IReadOnlyDictionary<string, ProxyInfo> ready, IReadOnlyDictionary<string, int> planned)
+    {
+        var options = sightings
+            .Where(s => ready.ContainsKey(s.ProxyId))
+            .Select(s => (Proxy: ready[s.ProxyId], Sighting: s))
+            .OrderByDescending(o => o.Sighting.Rssi ?? int.MinValue)
+            .ToList();
+        if (options.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var option in options)
+        {
+            if (option.Proxy.InUse + option.Proxy.Queued + planned.GetValueOrDefault(option.Proxy.Id) < option.Proxy.Slots)
+            {
+                return option;
+            }
+        }
+
+        return options[0];
+    }
+
+    private void OnConnectionFailed(ConnectionFailed failed)
+    {
+        _failures.Add(failed);
+        Output($"{failed.Address} via {failed.ProxyId}: {failed.ErrorCode}: {failed.Message}");
+    }
+
+    private void OnConnectionStopped(IActorRef connection)
+    {
+        _connections.Remove(connection);
+        EndIfNothingLeft();
+    }
+
+    private void EndIfNothingLeft()
+    {
+        if (_ended || !_connecting || _connections.Count > 0 || _candidates.Keys.Any(a => !_tried.Contains(a)))
+        {
+            return;
+        }
+
+        End(Verdict());
+    }
+
+    private AttemptOutcome Verdict()
+    {
+        if (_failures.Count == 0)
+        {
+            return new AttemptFailed(_request.AttemptId, AttemptErrorCodes.NoProxy,
+                "no connected proxy can reach the device any more");
+        }
+
+        // Slot exhaustion is the fact a person can act on; it wins over whatever followed from it.
+        var slots = _failures.FirstOrDefault(f => f.ErrorCode == BleErrorCodes.OutOfConnectionSlots);
+        var chosen = slots ?? _failures[^1];
+        return new AttemptFailed(_request.AttemptId, chosen.ErrorCode,
+            $"{_failures.Count} of {_tried.Count} candidate connection(s) failed; {chosen.Message}");
+    }
+
+    private void OnEstablished(ConnectionEstablished established)
+    {
+        var matter = _candidates.GetValueOrDefault(established.Address)?.Values.FirstOrDefault()?.Matter;
+        End(new AttemptSucceeded(_request.AttemptId, established.Address, established.ProxyId,
+            matter?.Discriminator ?? _request.Payload.Discriminator,
+            matter?.VendorId ?? _request.Payload.VendorId, matter?.ProductId ?? _request.Payload.ProductId,
+            established.Mtu, established.Btp));
+    }
+
+    private string LastErrorSuffix() => _failures.Count == 0 ? string.Empty : $"; last error: {_failures[^1].Message}";
+
+    private void End(AttemptOutcome outcome)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        _discovery.Tell(UnwatchDevice.Instance);
+        Output(outcome switch
+        {
+            AttemptSucceeded s => $"Commissioning channel open: {s.Address} via {s.ProxyId}, BTP v{s.Btp.Version}, segment {s.Btp.SegmentSize}",
+            AttemptFailed f => $"Failed: {f.ErrorCode}: {f.Message}",
+            AttemptCancelled c => $"Cancelled: {c.Reason}",
+            _ => outcome.ToString(),
+        });
+
+        // Stopping the connections gives their slots back (DeathWatch in the gate) and disconnects once each.
+        foreach (var connection in _connections.Keys)
+        {
+            Context.Stop(connection);
+        }
+
+        Context.Parent.Tell(new AttemptEnded(_request.AttemptId, outcome));
+        _reportTo.Tell(outcome);
+        Context.Stop(Self);
+    }
+
+    private void Output(string line) => _reportTo.Tell(new AttemptOutput(_request.AttemptId, line));
+
+    private sealed record SettleElapsed
+    {
+        public static readonly SettleElapsed Instance = new();
+    }
+
+    private sealed record ScanTimedOut
+    {
+        public static readonly ScanTimedOut Instance = new();
+    }
+
+    private sealed record AttemptTimedOut
+    {
+        public static readonly AttemptTimedOut Instance = new();
+    }
+}

@@ -1,0 +1,59 @@
+using Akka.Actor;
+using CommissioningActors.Protocol.Matter;
+
+namespace CommissioningActors.Core.Commissioning;
+
+/// <summary>What to commission. Addresses, when given, restrict the candidates. The payload holds the passcode: never log it.</summary>
+public sealed record CommissionRequest(
+    string AttemptId,
+    SetupPayload Payload,
+    IReadOnlyList<string>? Addresses = null,
+    TimeSpan? Timeout = null,
+    string? Label = null);
+
+/// <summary>Start an attempt as a child of the supervisor; ReportTo gets AttemptOutput and one AttemptOutcome.</summary>
+public sealed record StartCommissioning(CommissionRequest Request, IActorRef ReportTo);
+
+public sealed record CommissioningStarted(string AttemptId, IActorRef Attempt);
+
+public sealed record CancelAttempt(string Reason);
+
+// Attempt -> supervisor: the lifecycle facts the supervisor counts.
+public sealed record AttemptStarted(string AttemptId);
+
+public sealed record AttemptEnded(string AttemptId, AttemptOutcome Outcome);
+
+// Attempt -> ReportTo.
+public sealed record AttemptOutput(string AttemptId, string Line);
+
+public abstract record AttemptOutcome(string AttemptId);
+
+/// <summary>What was learned: the BTP session is open and answered the handshake.</summary>
+public sealed record AttemptSucceeded(
+    string AttemptId,
+    string Address,
+    string ProxyId,
+    ushort Discriminator,
+    ushort? VendorId,
+    ushort? ProductId,
+    int Mtu,
+    BtpHandshakeResponse Btp) : AttemptOutcome(AttemptId);
+
+public sealed record AttemptFailed(string AttemptId, string ErrorCode, string Message) : AttemptOutcome(AttemptId);
+
+public sealed record AttemptCancelled(string AttemptId, string Reason) : AttemptOutcome(AttemptId);
+
+public sealed record GetCommissioningStatus
+{
+    public static readonly GetCommissioningStatus Instance = new();
+}
+
+public sealed record CommissioningStatus(int InProgress, int Gates);
+
+/// <summary>Failure codes of an attempt beyond the BLE proxy wire codes.</summary>
+public static class AttemptErrorCodes
+{
+    public const string NoProxy = "no_proxy";
+    public const string InvalidCode = "invalid_code";
+    public const string Cancelled = "cancelled";
+}

@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Akka.Event;
+using CommissioningActors.Core.Connections;
+using CommissioningActors.Core.Gate;
+using CommissioningActors.Core.Proxies;
+
+namespace CommissioningActors.Core.Commissioning;
+
+/// <summary>
+/// Parent of every attempt. Counts attempts in progress from AttemptStarted / AttemptEnded and DeathWatch
+/// (a crashed attempt counts as ended). Only when the count reaches zero does it tell every gate to abort
+/// pending connects and release orphaned connections, so finishing one attempt never tears down another's.
+/// </summary>
+public sealed class CommissioningSupervisorActor : ReceiveActor
+{
+    public const string NoCommissioningInProgress = "no commissioning in progress";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<IActorRef> _inProgress = [];
+    private readonly HashSet<IActorRef> _gates = [];
+
+    public CommissioningSupervisorActor(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings)
+    {
+        Receive<StartCommissioning>(start =>
+        {
+            var attempt = Context.ActorOf(CommissioningAttemptActor.Props(start.Request, discovery, proxies, start.ReportTo,
+                settings, connectionSettings), $"attempt-{Uri.EscapeDataString(start.Request.AttemptId)}");
+            Sender.Tell(new CommissioningStarted(start.Request.AttemptId, attempt));
+        });
+        Receive<AttemptStarted>(_ =>
+        {
+            _inProgress.Add(Context.Watch(Sender));
+        });
+        Receive<AttemptEnded>(_ => Ended(Sender));
+        Receive<ProxyConnected>(p => _gates.Add(Context.Watch(p.Gate)));
+        Receive<Terminated>(t =>
+        {
+            if (!_gates.Remove(t.ActorRef))
+            {
+                Ended(t.ActorRef);
+            }
+        });
+        Receive<GetCommissioningStatus>(_ => Sender.Tell(new CommissioningStatus(_inProgress.Count, _gates.Count)));
+    }
+
+    public static Props Props(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings) =>
+        Akka.Actor.Props.Create(() => new CommissioningSupervisorActor(discovery, proxies, settings, connectionSettings));
+
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(ProxyConnected));
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    // An attempt that throws is stopped: it counts as ended, and its connections stop with it.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    private void Ended(IActorRef attempt)
+    {
+        if (!_inProgress.Remove(attempt) || _inProgress.Count > 0)
+        {
+            return;
+        }
+
+        // Told directly, so the abort is in each gate's mailbox before any later attempt can queue a connect.
+        foreach (var gate in _gates)
+        {
+            gate.Tell(new AbortPendingConnects(NoCommissioningInProgress));
+        }
+
+        _log.Debug("No commissioning in progress: released pending connects on {0} gate(s)", _gates.Count);
+    }
+}
