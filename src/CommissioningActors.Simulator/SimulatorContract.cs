@@ -78,7 +78,7 @@ public static class DefaultDevices
     public static IReadOnlyList<SimulatedDevice> All { get; } =
     [
         new("Test Light (rotating address)", ["C0:FF:EE:00:00:01", "C0:FF:EE:00:00:02", "C0:FF:EE:00:00:03"],
-            Discriminator: 3840, VendorId: 0xFFF1, ProductId: 0x8000, Passcode: 20202021,
+            Discriminator: 3840, VendorId: 0xFFF1, ProductId: 0x8001, Passcode: 20202021,
             ManualCode: "34970112332", QrCode: "MT:-24J0AFN00KA0648G00", Rssi: -55),
 
         // Codes minted once with SetupCode.ToManualCode/ToQrCode (BLE rendezvous); a test parses them back.
