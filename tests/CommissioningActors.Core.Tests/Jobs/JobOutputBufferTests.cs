@@ -184,12 +184,21 @@ public sealed class JobOutputBufferTests
         buffer.Append("connecting to proxy");
         buffer.Append("connection_failed: Out of connection slots");
         AppendLines(buffer, 20);
-        buffer.Append("out_of_connection_slots again");
         buffer.Complete();
 
-        Assert.DoesNotContain(buffer.Lines, l => l.Contains("slots", StringComparison.OrdinalIgnoreCase) && !l.Contains("again", StringComparison.Ordinal));
+        Assert.DoesNotContain(buffer.Lines, l => l.Contains("slots", StringComparison.OrdinalIgnoreCase));
         Assert.True(buffer.SawSlotExhaustion);
         Assert.Equal(new VerdictFacts(true, "connection_failed: Out of connection slots", 2), buffer.Facts);
+    }
+
+    [Fact]
+    public void The_first_slot_exhaustion_line_is_kept_when_more_follow()
+    {
+        var buffer = new JobOutputBuffer(Small);
+        buffer.Append("no free connection slot");
+        buffer.Append("out_of_connection_slots");
+
+        Assert.Equal(new VerdictFacts(true, "no free connection slot", 1), buffer.Facts);
     }
 
     [Fact]
