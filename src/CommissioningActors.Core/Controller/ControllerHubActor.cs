@@ -3,7 +3,7 @@ using Akka.Actor;
 namespace CommissioningActors.Core.Controller;
 
 /// <summary>Asked by the /ws endpoint when a controller client connects.</summary>
-public sealed record OpenControllerSession(IActorRef Outbound);
+public sealed record OpenControllerSession(IActorRef Outbound, CommissioningActors.Core.Sockets.ISocketWriter Writer);
 
 public sealed record ControllerSessionOpened(IActorRef Session);
 
@@ -20,11 +20,11 @@ public sealed class ControllerHubActor : ReceiveActor
     private readonly HashSet<IActorRef> _sessions = [];
     private long _next;
 
-    public ControllerHubActor(IActorRef proxies, int maxFrameBytes)
+    public ControllerHubActor(ControllerServices services)
     {
         Receive<OpenControllerSession>(open =>
         {
-            var session = Context.ActorOf(ControllerSessionActor.Props(open.Outbound, proxies, maxFrameBytes), $"client-{++_next}");
+            var session = Context.ActorOf(ControllerSessionActor.Props(open.Outbound, open.Writer, services), $"client-{++_next}");
             _sessions.Add(Context.Watch(session));
             Sender.Tell(new ControllerSessionOpened(session));
         });
@@ -32,8 +32,8 @@ public sealed class ControllerHubActor : ReceiveActor
         Receive<Terminated>(t => _sessions.Remove(t.ActorRef));
     }
 
-    public static Props Props(IActorRef proxies, int maxFrameBytes) =>
-        Akka.Actor.Props.Create(() => new ControllerHubActor(proxies, maxFrameBytes));
+    public static Props Props(ControllerServices services) =>
+        Akka.Actor.Props.Create(() => new ControllerHubActor(services));
 
     // One client's failure never touches another's session.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);

@@ -1,17 +1,27 @@
+using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
-using Akka.Event;
-using CommissioningActors.Core.Proxies;
+using Akka.Streams;
+using CommissioningActors.Core.Commissioning;
+using CommissioningActors.Core.Events;
+using CommissioningActors.Core.Jobs;
 using CommissioningActors.Core.Sockets;
+using CommissioningActors.Core.Streams;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Controller;
+using CommissioningActors.Protocol.Matter;
 
 namespace CommissioningActors.Core.Controller;
 
+/// <summary>What a controller session talks to.</summary>
+public sealed record ControllerServices(IActorRef Jobs, IActorRef Events, IMaterializer Materializer, int MaxFrameBytes, int FollowerBuffer);
+
 /// <summary>
-/// One per /ws client. Sends server_info on connect and answers commands; bad input gets a structured
-/// error on its message_id and the connection stays up.
+/// One per /ws client. Sends server_info on connect and answers commands; bad input gets a structured error on
+/// its message_id and the connection stays up. Each stream (follow_job, follow_jobs, subscribe_events) is a
+/// FollowerActor child; a follower that overflows gets the `backpressure` error sent and the socket closed.
 /// </summary>
 public sealed class ControllerSessionActor : ReceiveActor
 {
@@ -20,82 +30,258 @@ public sealed class ControllerSessionActor : ReceiveActor
         ?? "0.0.0";
 
     private readonly IActorRef _outbound;
-    private readonly IActorRef _proxies;
-    private readonly int _maxFrameBytes;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ISocketWriter _writer;
+    private readonly ControllerServices _services;
+    private readonly Dictionary<string, IActorRef> _streams = new(StringComparer.Ordinal);
+    private long _requests;
+    private bool _closing;
 
-    // server_info requests waiting for the proxy list; null = the unsolicited one sent on connect.
-    private readonly Queue<string?> _serverInfoWaiters = new();
-
-    public ControllerSessionActor(IActorRef outbound, IActorRef proxies, int maxFrameBytes)
+    public ControllerSessionActor(IActorRef outbound, ISocketWriter writer, ControllerServices services)
     {
         _outbound = outbound;
-        _proxies = proxies;
-        _maxFrameBytes = maxFrameBytes;
+        _writer = writer;
+        _services = services;
 
         Receive<SocketTextReceived>(frame => OnCommand(frame.Utf8));
         Receive<SocketBinaryReceived>(_ =>
             Send(ControllerCodec.Error(null, ControllerErrorCodes.InvalidCommand, "binary frames are not part of the controller API")));
-        Receive<ProxyList>(OnProxyList);
+        Receive<FollowerOverflowed>(OnOverflow);
+        Receive<FollowerFailed>(f =>
+        {
+            // One stream failing is that stream's business: report it, keep the socket.
+            Send(ControllerCodec.Error(f.MessageId, ControllerErrorCodes.InternalError, $"stream failed: {f.Reason}"));
+        });
+        Receive<Terminated>(t =>
+        {
+            foreach (var id in _streams.Where(s => s.Value.Equals(t.ActorRef)).Select(s => s.Key).ToList())
+            {
+                _streams.Remove(id);
+            }
+        });
+        Receive<GetFollowerCount>(_ => Sender.Tell(new FollowerCount(_streams.Count)));
         Receive<SocketClosed>(_ => Context.Stop(Self));
     }
 
-    public static Props Props(IActorRef outbound, IActorRef proxies, int maxFrameBytes) =>
-        Akka.Actor.Props.Create(() => new ControllerSessionActor(outbound, proxies, maxFrameBytes));
+    public static Props Props(IActorRef outbound, ISocketWriter writer, ControllerServices services) =>
+        Akka.Actor.Props.Create(() => new ControllerSessionActor(outbound, writer, services));
 
-    protected override void PreStart() => RequestServerInfo(null);
+    protected override void PreStart() => ServerInfo(null);
+
+    // A stream's failure is one client's problem; never restart a session into a half-known socket state.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     private void OnCommand(byte[] utf8)
     {
-        var (command, error) = ControllerCodec.ParseCommand(utf8, _maxFrameBytes);
+        if (_closing)
+        {
+            return;
+        }
+
+        var (command, error) = ControllerCodec.ParseCommand(utf8, _services.MaxFrameBytes);
         if (error is not null)
         {
             Send(ControllerCodec.Error(error.MessageId, error.ErrorCode, error.Details));
             return;
         }
 
-        switch (command!.Command)
+        try
+        {
+            Dispatch(command!);
+        }
+        catch (ArgumentException e)
+        {
+            Send(ControllerCodec.Error(command!.MessageId, ControllerErrorCodes.InvalidArgs, e.Message));
+        }
+    }
+
+    private void Dispatch(ControllerCommand c)
+    {
+        switch (c.Command)
         {
             case "server_info":
-                RequestServerInfo(command.MessageId);
+                ServerInfo(c.MessageId);
+                break;
+            case "commission_with_code":
+                CommissionWithCode(c);
+                break;
+            case "commission_device":
+                CommissionDevice(c);
+                break;
+            case "cancel_job":
+                Request(c.MessageId, _services.Jobs, new ToJob(RequiredString(c, "job_id"), new CancelJob("cancelled by a client")), reply => reply switch
+                {
+                    CancelJobResult r => ControllerCodec.Result(c.MessageId, new JsonObject { ["cancelled"] = r.Cancelled }),
+                    _ => null,
+                });
+                break;
+            case "list_jobs":
+                Request(c.MessageId, _services.Jobs, ListJobs.Instance, reply => reply is JobList list
+                    ? ControllerCodec.Result(c.MessageId, ControllerJson.Jobs(list.Jobs))
+                    : null);
+                break;
+            case "get_job":
+                Request(c.MessageId, _services.Jobs, new ToJob(RequiredString(c, "job_id"), GetJob.Instance), reply => reply is JobSnapshot s
+                    ? ControllerCodec.Result(c.MessageId, ControllerJson.JobWithOutput(s))
+                    : null);
+                break;
+            case "follow_job":
+                Follow(c.MessageId, _services.Jobs, new ToJob(RequiredString(c, "job_id"), FollowJob.Instance), FollowJobFormat.Instance);
+                break;
+            case "follow_jobs":
+                Follow(c.MessageId, _services.Jobs, FollowJobs.Instance, FollowJobsFormat.Instance);
+                break;
+            case "subscribe_events":
+                Follow(c.MessageId, _services.Events, SubscribeEvents.Instance, SubscribeEventsFormat.Instance);
+                break;
+            case "unsubscribe":
+                var stream = RequiredString(c, "stream_id");
+                var found = _streams.Remove(stream, out var follower);
+                if (found)
+                {
+                    Context.Stop(follower!);
+                }
+
+                Send(ControllerCodec.Result(c.MessageId, new JsonObject { ["unsubscribed"] = found }));
                 break;
             default:
-                Send(ControllerCodec.Error(command.MessageId, ControllerErrorCodes.InvalidCommand,
-                    $"unknown command '{Truncate(command.Command)}'"));
+                Send(ControllerCodec.Error(c.MessageId, ControllerErrorCodes.InvalidCommand, $"unknown command '{Truncate(c.Command)}'"));
                 break;
         }
     }
 
-    private void RequestServerInfo(string? messageId)
+    private void CommissionWithCode(ControllerCommand c)
     {
-        _serverInfoWaiters.Enqueue(messageId);
-        _proxies.Tell(GetProxies.Instance);
+        var code = RequiredString(c, "code");
+        var parsed = SetupCode.Parse(code);
+        if (!parsed.IsOk)
+        {
+            // The message names what is wrong, never the code itself.
+            Send(ControllerCodec.Error(c.MessageId, AttemptErrorCodes.InvalidCode, $"invalid setup code: {parsed.Error!.Message}"));
+            return;
+        }
+
+        StartJob(c, parsed.Value!, [code, parsed.Value!.Passcode.ToString("D8", CultureInfo.InvariantCulture)], addresses: null);
     }
 
-    private void OnProxyList(ProxyList list)
+    private void CommissionDevice(ControllerCommand c)
     {
-        if (!_serverInfoWaiters.TryDequeue(out var messageId))
+        var passcode = OptionalInt(c, "passcode") ?? throw new ArgumentException("passcode (integer) is required");
+        if (passcode < 0 || !SetupCode.IsValidPasscode((uint)passcode))
+        {
+            Send(ControllerCodec.Error(c.MessageId, AttemptErrorCodes.InvalidCode, "passcode is not a valid Matter setup passcode"));
+            return;
+        }
+
+        var discriminator = OptionalInt(c, "discriminator");
+        var shortDiscriminator = OptionalInt(c, "short_discriminator");
+        SetupPayload payload = (discriminator, shortDiscriminator) switch
+        {
+            ({ } d, null) when d is >= 0 and <= 0xFFF => new SetupPayload((uint)passcode, (ushort)d, false),
+            (null, { } s) when s is >= 0 and <= 15 => new SetupPayload((uint)passcode, (ushort)s, true),
+            (null, null) => throw new ArgumentException("discriminator (0-4095) or short_discriminator (0-15) is required"),
+            ({ }, { }) => throw new ArgumentException("give discriminator or short_discriminator, not both"),
+            _ => throw new ArgumentException("discriminator must be 0-4095, short_discriminator 0-15"),
+        };
+        IReadOnlyList<string>? addresses = null;
+        if (c.Args["addresses"] is { } node)
+        {
+            addresses = node is JsonArray array && array.All(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                ? array.Select(a => a!.GetValue<string>()).ToList()
+                : throw new ArgumentException("addresses must be an array of strings");
+        }
+
+        StartJob(c, payload, [passcode.ToString("D8", CultureInfo.InvariantCulture)], addresses);
+    }
+
+    private void StartJob(ControllerCommand c, SetupPayload payload, IReadOnlyList<string> secrets, IReadOnlyList<string>? addresses)
+    {
+        var timeout = OptionalInt(c, "timeout_s") is { } seconds
+            ? seconds is > 0 and <= 3600 ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException("timeout_s must be 1-3600")
+            : (TimeSpan?)null;
+        var label = OptionalString(c, "label");
+        var jobId = Guid.NewGuid().ToString("N")[..12];
+        var request = new CommissionRequest(jobId, payload, addresses, timeout, label);
+        Request(c.MessageId, _services.Jobs, new CreateCommissionJob(request, secrets), reply => reply is JobCreated created
+            ? ControllerCodec.Result(c.MessageId, new JsonObject { ["job_id"] = created.JobId })
+            : null);
+    }
+
+    private void Follow(string messageId, IActorRef publisher, object subscribe, IFollowFormat format)
+    {
+        if (_streams.ContainsKey(messageId))
+        {
+            Send(ControllerCodec.Error(messageId, ControllerErrorCodes.InvalidArgs, "a stream with this message_id is already open"));
+            return;
+        }
+
+        var follower = Context.ActorOf(FollowerActor.Props(messageId, publisher, subscribe, _writer, _services.Materializer, format,
+            _services.FollowerBuffer), $"stream-{++_requests}");
+        _streams[messageId] = Context.Watch(follower);
+    }
+
+    private void OnOverflow(FollowerOverflowed overflow)
+    {
+        if (_closing)
         {
             return;
         }
 
-        var info = new JsonObject
+        // Fail closed: a client this far behind reconnects and reseeds from a fresh snapshot.
+        _closing = true;
+        var frame = ControllerCodec.Error(overflow.MessageId, ControllerErrorCodes.Backpressure,
+            $"stream fell {overflow.BufferSize} events behind; reconnect and subscribe again");
+        _writer.SendThenCloseAsync(frame, 1008, "backpressure");
+        foreach (var stream in _streams.Values)
         {
-            ["version"] = ServerVersion,
-            ["protocol_versions"] = new JsonObject
-            {
-                ["controller"] = ControllerCodec.ApiVersion,
-                ["ble_proxy"] = BleProxyCodec.ProtocolVersion,
-            },
-            ["proxies"] = new JsonArray(list.Proxies.Select(p => (JsonNode)new JsonObject
-            {
-                ["id"] = p.Id,
-                ["name"] = p.Name,
-                ["ready"] = p.Ready,
-            }).ToArray()),
-        };
-        Send(messageId is null ? ControllerCodec.Event("server_info", info) : ControllerCodec.Result(messageId, info));
+            Context.Stop(stream);
+        }
     }
+
+    private void ServerInfo(string? messageId) =>
+        Request(messageId, _services.Events, GetInitialState.Instance, reply =>
+        {
+            if (reply is not InitialState state)
+            {
+                return null;
+            }
+
+            var info = new JsonObject
+            {
+                ["version"] = ServerVersion,
+                ["protocol_versions"] = new JsonObject
+                {
+                    ["controller"] = ControllerCodec.ApiVersion,
+                    ["ble_proxy"] = BleProxyCodec.ProtocolVersion,
+                },
+                ["proxies"] = ControllerJson.InitialState(state)["proxies"]!.DeepClone(),
+                ["jobs"] = ControllerJson.JobsSummary(state.Jobs),
+            };
+            return messageId is null ? ControllerCodec.Event("server_info", info) : ControllerCodec.Result(messageId, info);
+        });
+
+    private void Request(string? messageId, IActorRef target, object request, Func<object, string?> toFrame) =>
+        Context.ActorOf(RequestActor.Props(messageId, target, request, _outbound, reply => reply switch
+        {
+            UnknownJob u => ControllerCodec.Error(messageId, ControllerErrorCodes.UnknownJob, $"no job with id '{Truncate(u.JobId)}'"),
+            _ => toFrame(reply),
+        }), $"request-{++_requests}");
+
+    private static string RequiredString(ControllerCommand c, string name) =>
+        OptionalString(c, name) ?? throw new ArgumentException($"{name} (string) is required");
+
+    private static string? OptionalString(ControllerCommand c, string name) => c.Args[name] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length is > 0 and <= 256 => v.GetValue<string>(),
+        _ => throw new ArgumentException($"{name} must be a non-empty string of at most 256 characters"),
+    };
+
+    private static int? OptionalInt(ControllerCommand c, string name) => c.Args[name] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i) => i,
+        _ => throw new ArgumentException($"{name} must be an integer"),
+    };
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "...";
 

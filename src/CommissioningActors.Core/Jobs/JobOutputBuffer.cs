@@ -118,6 +118,9 @@ public sealed class JobOutputBuffer
         return sequence;
     }
 
+    /// <summary>The newest line as stored (redacted), or null when nothing is retained.</summary>
+    public string? Newest => _count == 0 ? null : _ring[(_head + _count - 1) % _ring.Length];
+
     /// <summary>Marks the job finished and trims to the retention floor. Idempotent.</summary>
     public void Complete()
     {

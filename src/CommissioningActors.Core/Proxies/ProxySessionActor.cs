@@ -24,6 +24,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     private readonly IActorRef _discovery;
     private readonly ProxySettings _settings;
     private readonly IActorRef _gate;
+    private readonly int _slots;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Commands this proxy answered with "unknown command": answered locally from then on, so the
@@ -51,7 +52,8 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         _settings = settings;
 
         // A child, so the gate (and with it every queued connect) goes when the proxy goes.
-        _gate = Context.ActorOf(ConnectGateActor.Props(proxyId, gateSettings.SlotsFor(name), gateSettings.MaxWait, Context.Parent), "gate");
+        _slots = gateSettings.SlotsFor(name);
+        _gate = Context.ActorOf(ConnectGateActor.Props(proxyId, _slots, gateSettings.MaxWait, Context.Parent), "gate");
         AwaitingHello();
     }
 
@@ -92,7 +94,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             _ready = true;
             _log.Info("Proxy {0} ({1}) connected: handshake complete", _proxyId, _name);
             Context.Parent.Tell(new ProxySessionReady(_proxyId, _gate));
-            Context.System.EventStream.Publish(new ProxyConnected(_proxyId, _name, Self, _gate));
+            Context.System.EventStream.Publish(new ProxyConnected(_proxyId, _name, Self, _gate, _slots));
             Become(Ready);
             if (_settings.ScanOnConnect)
             {

@@ -28,7 +28,7 @@ public sealed record ConnectionReadValue(int ConnectionHandle, byte[] Value) : C
 public sealed record ConnectionLost(int ConnectionHandle, string Reason) : ConnectionEvent(ConnectionHandle);
 
 /// <summary>Published on the event stream when a proxy finishes its handshake / goes away.</summary>
-public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session, IActorRef Gate);
+public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session, IActorRef Gate, int Slots);
 
 /// <summary>An owner gives its handle back (sends `disconnect` unless the session already released it); no reply.</summary>
 public sealed record ReleaseConnection(int ConnectionHandle);

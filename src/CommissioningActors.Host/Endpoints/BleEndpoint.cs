@@ -20,7 +20,7 @@ public static partial class BleEndpoint
         var remote = $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
         var name = SafeName(context.Request.Query["name"].FirstOrDefault()) ?? remote;
         return SocketEndpoint.RunAsync(context, materializer, server, loggers.CreateLogger("CommissioningActors.Host.BleSocket"),
-            "BLE proxy clients", async outbound =>
+            "BLE proxy clients", async (outbound, _) =>
             {
                 var manager = await proxies.GetAsync(context.RequestAborted);
                 var opened = await manager.Ask<ProxySessionOpened>(new OpenProxySession(outbound, name, remote), SocketEndpoint.AttachTimeout);

@@ -16,10 +16,10 @@ public static class ControllerEndpoint
         ServerOptions server,
         ILoggerFactory loggers) =>
         SocketEndpoint.RunAsync(context, materializer, server, loggers.CreateLogger("CommissioningActors.Host.ControllerSocket"),
-            "Controller clients", async outbound =>
+            "Controller clients", async (outbound, writer) =>
             {
                 var controllers = await hub.GetAsync(context.RequestAborted);
-                var opened = await controllers.Ask<ControllerSessionOpened>(new OpenControllerSession(outbound), SocketEndpoint.AttachTimeout);
+                var opened = await controllers.Ask<ControllerSessionOpened>(new OpenControllerSession(outbound, writer), SocketEndpoint.AttachTimeout);
                 return opened.Session;
             });
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Streams;
+using CommissioningActors.Core.Sockets;
 using CommissioningActors.Host.Security;
 using CommissioningActors.Host.Sockets;
 
@@ -16,7 +17,7 @@ public static class SocketEndpoint
         ServerOptions server,
         ILogger log,
         string whoConnectsHere,
-        Func<IActorRef, Task<IActorRef>> attach)
+        Func<IActorRef, ISocketWriter, Task<IActorRef>> attach)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {

@@ -5,6 +5,8 @@ using CommissioningActors.Core.Commissioning;
 using CommissioningActors.Core.Connections;
 using CommissioningActors.Core.Controller;
 using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Events;
+using CommissioningActors.Core.Jobs;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Host.Endpoints;
@@ -84,13 +86,20 @@ public static class CommissioningHost
             var discovery = system.ActorOf(DiscoveryRegistryActor.Props(), "discovery");
             var gateSettings = GateSettings.FromConfig(system.Settings.Config);
             var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
-            var controllers = system.ActorOf(ControllerHubActor.Props(proxies, server.MaxMessageBytes), "controllers");
-            registry.Register<DiscoveryRegistryActor>(discovery);
-            registry.Register<ProxyManagerActor>(proxies);
-            registry.Register<ControllerHubActor>(controllers);
             var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,
                 AttemptSettings.FromConfig(system.Settings.Config), ConnectionSettings.FromConfig(system.Settings.Config)), "commissioning");
+            var jobSettings = JobSettings.FromConfig(system.Settings.Config);
+            var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings), "jobs");
+            var events = system.ActorOf(EventHubActor.Props(), "events");
+            var services = new ControllerServices(jobs, events, system.Materializer(namePrefix: "followers"), server.MaxMessageBytes,
+                jobSettings.FollowerBuffer);
+            var controllers = system.ActorOf(ControllerHubActor.Props(services), "controllers");
+            registry.Register<DiscoveryRegistryActor>(discovery);
+            registry.Register<ProxyManagerActor>(proxies);
             registry.Register<CommissioningSupervisorActor>(commissioning);
+            registry.Register<JobManagerActor>(jobs);
+            registry.Register<EventHubActor>(events);
+            registry.Register<ControllerHubActor>(controllers);
         });
     }
 }

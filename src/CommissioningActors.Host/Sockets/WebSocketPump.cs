@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
 using Akka;
 using Akka.Actor;
 using Akka.Streams;
@@ -16,10 +15,11 @@ namespace CommissioningActors.Host.Sockets;
 /// </summary>
 public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, int maxMessageBytes, int outboundBuffer, ILogger log)
 {
-    private static readonly TimeSpan CloseHandshakeGrace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CloseHandshakeGrace = TimeSpan.FromSeconds(1);
+    private readonly WebSocketWriter _writer = new(socket, CloseHandshakeGrace);
 
-    /// <summary>Runs until the socket is closed. attach receives the outbound ref and returns the owning actor.</summary>
-    public async Task RunAsync(Func<IActorRef, Task<IActorRef>> attach, CancellationToken ct)
+    /// <summary>Runs until the socket is closed. attach receives the outbound ref and the writer, and returns the owning actor.</summary>
+    public async Task RunAsync(Func<IActorRef, ISocketWriter, Task<IActorRef>> attach, CancellationToken ct)
     {
         var (outbound, sendDone) = Source.ActorRef<SocketOutbound>(outboundBuffer, OverflowStrategy.Fail)
             .SelectAsync(1, SendAsync)
@@ -42,7 +42,7 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
         IActorRef owner;
         try
         {
-            owner = await attach(outbound);
+            owner = await attach(outbound, _writer);
         }
         catch (Exception e)
         {
@@ -128,22 +128,14 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
         {
             switch (message)
             {
-                case SendText text when socket.State == WebSocketState.Open:
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(text.Text), WebSocketMessageType.Text, true, CancellationToken.None);
+                case SendText text:
+                    await _writer.SendTextAsync(text.Text);
                     break;
-                case SendBinary binary when socket.State == WebSocketState.Open:
-                    await socket.SendAsync(binary.Data, WebSocketMessageType.Binary, true, CancellationToken.None);
+                case SendBinary binary:
+                    await _writer.SendBinaryAsync(binary.Data);
                     break;
-                case CloseSocket close when socket.State is WebSocketState.Open or WebSocketState.CloseReceived:
-                    await socket.CloseOutputAsync((WebSocketCloseStatus)close.Status, close.Reason, CancellationToken.None);
-                    // A peer that never answers the close must not keep the receive loop alive.
-                    _ = Task.Delay(CloseHandshakeGrace).ContinueWith(_ =>
-                    {
-                        if (socket.State != WebSocketState.Closed)
-                        {
-                            socket.Abort();
-                        }
-                    }, TaskScheduler.Default);
+                case CloseSocket close:
+                    await _writer.CloseAsync(close.Status, close.Reason);
                     break;
             }
         }

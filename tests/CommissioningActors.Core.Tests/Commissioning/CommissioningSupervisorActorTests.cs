@@ -23,7 +23,7 @@ public sealed class CommissioningSupervisorActorTests : TestKit
         var nobody = CreateTestProbe("nobody").Ref;
         _supervisor = Sys.ActorOf(CommissioningSupervisorActor.Props(nobody, nobody, AttemptSettings.Default, ConnectionSettings.Default));
         _gate = Sys.ActorOf(ConnectGateActor.Props("proxy-1", slots: 1, maxWait: TimeSpan.FromMinutes(1)));
-        _supervisor.Tell(new ProxyConnected("proxy-1", "test", nobody, _gate));
+        _supervisor.Tell(new ProxyConnected("proxy-1", "test", nobody, _gate, 1));
         AwaitAssert(() => Assert.Equal(1, Status().Gates));
     }
 

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using CommissioningActors.Core.Commissioning;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Events;
+using CommissioningActors.Core.Gate;
+using CommissioningActors.Core.Jobs;
+using CommissioningActors.Core.Proxies;
+
+namespace CommissioningActors.Core.Controller;
+
+/// <summary>The controller API's JSON shapes for jobs, proxies and events (docs/controller-api.md).</summary>
+public static class ControllerJson
+{
+    public static string Status(JobStatus status) => status switch
+    {
+        JobStatus.Queued => "queued",
+        JobStatus.Running => "running",
+        JobStatus.Completed => "completed",
+        JobStatus.Failed => "failed",
+        JobStatus.Cancelled => "cancelled",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    public static JsonObject Job(JobState s) => new()
+    {
+        ["job_id"] = s.JobId,
+        ["label"] = s.Label,
+        ["status"] = Status(s.Status),
+        ["created_at"] = s.CreatedAt.ToString("O"),
+        ["started_at"] = s.StartedAt?.ToString("O"),
+        ["finished_at"] = s.FinishedAt?.ToString("O"),
+        ["error_code"] = s.ErrorCode,
+        ["error"] = s.ErrorMessage,
+        ["result"] = s.Result is null ? null : Result(s.Result),
+        ["output_lines"] = s.OutputLines,
+        ["output_elided"] = s.OutputElided,
+        ["slot_exhaustion_seen"] = s.SawSlotExhaustion,
+    };
+
+    public static JsonObject Result(AttemptSucceeded r) => new()
+    {
+        ["address"] = r.Address,
+        ["proxy_id"] = r.ProxyId,
+        ["discriminator"] = r.Discriminator,
+        ["vendor_id"] = r.VendorId,
+        ["product_id"] = r.ProductId,
+        ["mtu"] = r.Mtu,
+        ["btp"] = new JsonObject
+        {
+            ["version"] = r.Btp.Version,
+            ["segment_size"] = r.Btp.SegmentSize,
+            ["window_size"] = r.Btp.WindowSize,
+        },
+    };
+
+    public static JsonObject JobWithOutput(JobSnapshot snapshot)
+    {
+        var job = Job(snapshot.State);
+        job["output"] = new JsonArray(snapshot.Output.Lines.Select(l => (JsonNode)JsonValue.Create(l)).ToArray());
+        return job;
+    }
+
+    public static JsonArray Jobs(IEnumerable<JobState> jobs) => new(jobs.Select(j => (JsonNode)Job(j)).ToArray());
+
+    public static JsonObject Proxy(ProxyView p) => new()
+    {
+        ["id"] = p.Id,
+        ["name"] = p.Name,
+        ["slots"] = p.Slots,
+        ["in_use"] = p.InUse,
+        ["queued"] = p.Queued,
+    };
+
+    public static JsonObject InitialState(InitialState state) => new()
+    {
+        ["proxies"] = new JsonArray(state.Proxies.Select(p => (JsonNode)Proxy(p)).ToArray()),
+        ["jobs"] = JobsSummary(state.Jobs),
+    };
+
+    public static JsonObject JobsSummary(IReadOnlyDictionary<JobStatus, int> jobs)
+    {
+        var summary = new JsonObject();
+        foreach (var status in Enum.GetValues<JobStatus>())
+        {
+            summary[Status(status)] = jobs.GetValueOrDefault(status);
+        }
+
+        return summary;
+    }
+
+    /// <summary>A live event as (name, data), or null for messages that are not events.</summary>
+    public static (string Name, JsonObject Data)? Event(object message) => message switch
+    {
+        JobLifecycleChanged e => (e.EventName, Job(e.State)),
+        JobOutputAppended e => ("job_output", new JsonObject { ["job_id"] = e.JobId, ["seq"] = e.Sequence, ["line"] = e.Line }),
+        JobEvicted e => ("job_evicted", new JsonObject { ["job_id"] = e.JobId }),
+        ProxyConnected p => ("proxy_connected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["slots"] = p.Slots }),
+        ProxyDisconnected p => ("proxy_disconnected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["reason"] = p.Reason }),
+        DeviceSeen d => ("device_discovered", new JsonObject
+        {
+            ["proxy_id"] = d.ProxyId,
+            ["address"] = d.Address,
+            ["rssi"] = d.Rssi,
+            ["name"] = d.Name,
+            ["discriminator"] = d.Matter?.Discriminator,
+            ["vendor_id"] = d.Matter?.VendorId,
+            ["product_id"] = d.Matter?.ProductId,
+        }),
+        SlotAcquired s => ("slot_acquired", new JsonObject
+        {
+            ["proxy_id"] = s.ProxyId,
+            ["address"] = s.Address,
+            ["in_use"] = s.InUse,
+            ["queued"] = s.Queued,
+            ["waited_ms"] = (long)s.Waited.TotalMilliseconds,
+        }),
+        SlotReleased s => ("slot_released", new JsonObject
+        {
+            ["proxy_id"] = s.ProxyId,
+            ["address"] = s.Address,
+            ["in_use"] = s.InUse,
+            ["queued"] = s.Queued,
+        }),
+        ConnectQueued s => ("connect_queued", new JsonObject
+        {
+            ["proxy_id"] = s.ProxyId,
+            ["address"] = s.Address,
+            ["in_use"] = s.InUse,
+            ["queued"] = s.Queued,
+        }),
+        _ => null,
+    };
+}

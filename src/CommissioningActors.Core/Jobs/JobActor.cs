@@ -1,0 +1,160 @@
+using Akka.Actor;
+using CommissioningActors.Core.Commissioning;
+using CommissioningActors.Core.Streams;
+using CommissioningActors.Protocol.BleProxy;
+
+namespace CommissioningActors.Core.Jobs;
+
+/// <summary>
+/// One per commission request: status, timestamps, the verdict and the capped output the attempt writes.
+/// Output goes through the buffer (secrets redacted, verdict facts caught at append time) before anyone sees it.
+/// Followers get a snapshot and are subscribed in the same step. Stays alive after finishing, for get_job,
+/// until the manager evicts it.
+/// </summary>
+public sealed class JobActor : ReceiveActor
+{
+    private readonly CommissionRequest _request;
+    private readonly IActorRef _commissioning;
+    private readonly IActorRef _manager;
+    private readonly JobOutputBuffer _output;
+    private readonly SubscriberSet _followers = new();
+    private JobState _state;
+    private IActorRef? _attempt;
+    private string? _cancelRequested;
+
+    public JobActor(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager, JobOutputLimits limits)
+    {
+        _request = request;
+        _commissioning = commissioning;
+        _manager = manager;
+        _output = new JobOutputBuffer(limits);
+        foreach (var secret in secrets)
+        {
+            _output.RegisterSecret(secret);
+        }
+
+        _state = new JobState(request.AttemptId, request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false);
+
+        Receive<CommissioningStarted>(OnStarted);
+        Receive<AttemptOutput>(o => Append(o.Line));
+        Receive<AttemptOutcome>(OnOutcome);
+        Receive<Terminated>(t =>
+        {
+            if (_followers.Remove(t.ActorRef))
+            {
+                return;
+            }
+
+            if (t.ActorRef.Equals(_attempt) && !_state.IsTerminal)
+            {
+                Finish("job_failed", JobStatus.Failed, BleErrorCodes.InternalError, "the commissioning attempt stopped unexpectedly");
+            }
+        });
+        Receive<GetJob>(_ => Sender.Tell(Snapshot()));
+        Receive<FollowJob>(_ =>
+        {
+            Sender.Tell(Snapshot());
+            if (!_state.IsTerminal)
+            {
+                _followers.Add(Sender, Context);
+            }
+        });
+        Receive<GetFollowerCount>(_ => Sender.Tell(new FollowerCount(_followers.Count)));
+        Receive<CancelJob>(OnCancel);
+    }
+
+    public static Props Props(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager,
+        JobOutputLimits limits) =>
+        Akka.Actor.Props.Create(() => new JobActor(request, secrets, commissioning, manager, limits));
+
+    protected override void PreStart()
+    {
+        Publish(new JobLifecycleChanged("job_queued", _state));
+        _commissioning.Tell(new StartCommissioning(_request, Self));
+    }
+
+    private void OnStarted(CommissioningStarted started)
+    {
+        _attempt = Context.Watch(started.Attempt);
+        if (_state.IsTerminal)
+        {
+            return;
+        }
+
+        _state = _state with { Status = JobStatus.Running, StartedAt = DateTimeOffset.UtcNow };
+        Publish(new JobLifecycleChanged("job_started", _state));
+        if (_cancelRequested is not null)
+        {
+            started.Attempt.Tell(new CancelAttempt(_cancelRequested));
+        }
+    }
+
+    private void OnCancel(CancelJob cancel)
+    {
+        if (_state.IsTerminal)
+        {
+            Sender.Tell(new CancelJobResult(_state.JobId, false));
+            return;
+        }
+
+        _cancelRequested = cancel.Reason;
+        _attempt?.Tell(new CancelAttempt(cancel.Reason));
+        Sender.Tell(new CancelJobResult(_state.JobId, true));
+    }
+
+    private void Append(string line)
+    {
+        if (_state.IsTerminal)
+        {
+            return;
+        }
+
+        var sequence = _output.Append(line);
+        _state = _state with { OutputLines = _output.TotalAppended, OutputElided = _output.Elided, SawSlotExhaustion = _output.SawSlotExhaustion };
+        Publish(new JobOutputAppended(_state.JobId, sequence, _output.Newest!));
+    }
+
+    private void OnOutcome(AttemptOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case AttemptSucceeded success:
+                _state = _state with { Result = success };
+                Finish("job_completed", JobStatus.Completed, null, null);
+                break;
+            case AttemptFailed failed:
+                // A slot-exhaustion line is the actionable fact even when a later error ended the attempt.
+                var slots = _output.SawSlotExhaustion && failed.ErrorCode != BleErrorCodes.OutOfConnectionSlots;
+                Finish("job_failed", JobStatus.Failed,
+                    slots ? BleErrorCodes.OutOfConnectionSlots : failed.ErrorCode,
+                    slots ? $"{SlotExhaustion.ActionableMessage} (then: {failed.Message})" : failed.Message);
+                break;
+            case AttemptCancelled cancelled:
+                Finish("job_cancelled", JobStatus.Cancelled, null, cancelled.Reason);
+                break;
+        }
+    }
+
+    private void Finish(string eventName, JobStatus status, string? errorCode, string? message)
+    {
+        _output.Complete();
+        _state = _state with
+        {
+            Status = status,
+            FinishedAt = DateTimeOffset.UtcNow,
+            ErrorCode = errorCode,
+            ErrorMessage = message,
+            OutputLines = _output.TotalAppended,
+            OutputElided = _output.Elided,
+        };
+        Publish(new JobLifecycleChanged(eventName, _state));
+    }
+
+    private JobSnapshot Snapshot() => new(_state, _output.Snapshot());
+
+    private void Publish(JobEvent e)
+    {
+        _followers.Publish(e, Self);
+        _manager.Tell(e);
+    }
+}

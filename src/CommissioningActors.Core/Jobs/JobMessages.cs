@@ -1,0 +1,92 @@
+using Akka.Actor;
+using CommissioningActors.Core.Commissioning;
+
+namespace CommissioningActors.Core.Jobs;
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>A job's state at one instant: frozen values, safe to keep while the job moves on.</summary>
+public sealed record JobState(
+    string JobId,
+    string? Label,
+    JobStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? ErrorCode,
+    string? ErrorMessage,
+    AttemptSucceeded? Result,
+    long OutputLines,
+    long OutputElided,
+    bool SawSlotExhaustion)
+{
+    public bool IsTerminal => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+}
+
+/// <summary>State plus retained output (get_job, and the first thing a follow_job stream sends).</summary>
+public sealed record JobSnapshot(JobState State, JobOutputSnapshot Output);
+
+// Events every job publishes (to its followers, and through the manager to follow_jobs / subscribe_events).
+public abstract record JobEvent(string JobId);
+
+/// <summary>job_queued, job_started, job_completed, job_failed, job_cancelled.</summary>
+public sealed record JobLifecycleChanged(string EventName, JobState State) : JobEvent(State.JobId);
+
+public sealed record JobOutputAppended(string JobId, long Sequence, string Line) : JobEvent(JobId);
+
+/// <summary>A finished job was evicted from retention.</summary>
+public sealed record JobEvicted(string JobId) : JobEvent(JobId);
+
+// Requests to the manager.
+public sealed record CreateCommissionJob(CommissionRequest Request, IReadOnlyList<string> Secrets);
+
+public sealed record JobCreated(string JobId, IActorRef Job);
+
+public sealed record ListJobs
+{
+    public static readonly ListJobs Instance = new();
+}
+
+public sealed record JobList(IReadOnlyList<JobState> Jobs);
+
+/// <summary>Forwarded to the job (sender preserved); UnknownJob when there is none.</summary>
+public sealed record ToJob(string JobId, object Message);
+
+public sealed record UnknownJob(string JobId, object Message);
+
+// Requests to one job (usually through ToJob).
+public sealed record GetJob
+{
+    public static readonly GetJob Instance = new();
+}
+
+public sealed record CancelJob(string Reason);
+
+public sealed record CancelJobResult(string JobId, bool Cancelled);
+
+/// <summary>Sender gets a JobSnapshot then live JobEvents until (and including) the terminal one.</summary>
+public sealed record FollowJob
+{
+    public static readonly FollowJob Instance = new();
+}
+
+/// <summary>Sender gets a JobList snapshot then every JobEvent of every job.</summary>
+public sealed record FollowJobs
+{
+    public static readonly FollowJobs Instance = new();
+}
+
+/// <summary>Count of live followers (tests prove none is left behind).</summary>
+public sealed record GetFollowerCount
+{
+    public static readonly GetFollowerCount Instance = new();
+}
+
+public sealed record FollowerCount(int Count);

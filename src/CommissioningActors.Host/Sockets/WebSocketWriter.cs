@@ -1,0 +1,114 @@
+using System.Net.WebSockets;
+using System.Text;
+using CommissioningActors.Core.Sockets;
+
+namespace CommissioningActors.Host.Sockets;
+
+/// <summary>
+/// The only code that writes to a WebSocket: one send at a time (as WebSocket requires), so every stream
+/// into the socket is backpressured by real sends. A close after a last frame never waits on a stalled peer
+/// for longer than the grace period: then the socket is aborted.
+/// </summary>
+public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISocketWriter, IDisposable
+{
+    private readonly SemaphoreSlim _sending = new(1, 1);
+
+    public async Task SendTextAsync(string text)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    public async Task SendBinaryAsync(byte[] data)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    public async Task CloseAsync(int status, string reason)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            await CloseOutputAsync(status, reason);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    public async Task SendThenCloseAsync(string lastFrame, int status, string reason)
+    {
+        using var grace = new CancellationTokenSource(closeGrace);
+        try
+        {
+            await _sending.WaitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A send is stuck on a peer that does not read: the frame cannot get through, drop the peer.
+            socket.Abort();
+            return;
+        }
+
+        try
+        {
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(lastFrame), WebSocketMessageType.Text, true, grace.Token);
+            }
+
+            await CloseOutputAsync(status, reason);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            socket.Abort();
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    private async Task CloseOutputAsync(int status, string reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        await socket.CloseOutputAsync((WebSocketCloseStatus)status, reason, CancellationToken.None);
+
+        // A peer that never answers the close must not keep the receive loop alive.
+        _ = Task.Delay(closeGrace).ContinueWith(_ =>
+        {
+            if (socket.State != WebSocketState.Closed)
+            {
+                socket.Abort();
+            }
+        }, TaskScheduler.Default);
+    }
+
+    public void Dispose() => _sending.Dispose();
+}
