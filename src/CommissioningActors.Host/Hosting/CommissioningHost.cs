@@ -35,7 +35,9 @@ public static class CommissioningHost
         builder.Services.AddSingleton(server);
 
         builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration));
-        builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, hoconOverrides));
+        // `--Akka:Hocon="..."` (or Akka__Hocon) overrides hocon/*.hocon from the command line; the parameter wins over both.
+        var hocon = string.Join('\n', new[] { builder.Configuration["Akka:Hocon"], hoconOverrides }.Where(h => !string.IsNullOrWhiteSpace(h)));
+        builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, hocon));
         builder.Services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "sockets"));
 
         var simulator = SimulatorSettings.From(builder.Configuration);
