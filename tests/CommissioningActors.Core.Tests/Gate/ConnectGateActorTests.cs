@@ -353,6 +353,20 @@ public sealed class ConnectGateActorTests : TestKit
         Assert.Equal(1, listener.ExpectMsg<GateState>().Generation);
     }
 
+    [Theory]
+    [InlineData(1, -1)]
+    [InlineData(1, 0)]
+    [InlineData(0, 20_000)]
+    public void A_gate_without_a_positive_bound_or_slot_refuses_to_start(int slots, int maxWaitMs)
+    {
+        // With an infinite wait the first queued request crashed the gate, and the restart forgot the lease still out,
+        // so the next requester was granted a second lease on a one-slot proxy.
+        var maxWait = maxWaitMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(maxWaitMs);
+        var gate = Sys.ActorOf(ConnectGateActor.Props(ProxyId, slots, maxWait));
+        Watch(gate);
+        ExpectTerminated(gate);
+    }
+
     private static (int InUse, int Queued) Occupancy(GateState state) => (state.InUse, state.Queued);
 
     public enum StopHow
