@@ -59,6 +59,13 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
 
     public ConnectGateActor(string proxyId, int slots, TimeSpan maxWait, IActorRef? listener)
     {
+        // Fail at start, not on the first queued request: a restart there would forget every lease still out.
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
+        if (maxWait <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxWait), maxWait, "the wait for a slot must be bounded and positive");
+        }
+
         _proxyId = proxyId;
         _slots = slots;
         _maxWait = maxWait;

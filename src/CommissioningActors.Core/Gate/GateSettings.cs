@@ -34,6 +34,13 @@ public sealed record GateSettings(int DefaultSlots, IReadOnlyDictionary<string, 
             throw new ConfigurationException("commissioning.gate slots must be at least 1");
         }
 
-        return new GateSettings(slots, perProxy, c.GetTimeSpan("max-wait", Default.MaxWait));
+        // "infinite" parses as -1 ms: nothing may wait forever, and the gate's timer rejects negative delays.
+        var maxWait = c.GetTimeSpan("max-wait", Default.MaxWait);
+        if (maxWait <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException("commissioning.gate max-wait must be a positive duration");
+        }
+
+        return new GateSettings(slots, perProxy, maxWait);
     }
 }
