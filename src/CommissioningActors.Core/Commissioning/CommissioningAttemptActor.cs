@@ -69,6 +69,9 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         AttemptSettings settings, ConnectionSettings connectionSettings) =>
         Akka.Actor.Props.Create(() => new CommissioningAttemptActor(request, discovery, proxies, reportTo, settings, connectionSettings));
 
+    // A restarted connection would ask for a second lease; stopped, its lease goes back by DeathWatch.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     protected override void PreStart()
     {
         Context.Parent.Tell(new AttemptStarted(_request.AttemptId));

@@ -53,7 +53,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
         // A child, so the gate (and with it every queued connect) goes when the proxy goes.
         _slots = gateSettings.SlotsFor(name);
-        _gate = Context.ActorOf(ConnectGateActor.Props(proxyId, _slots, gateSettings.MaxWait, Context.Parent), "gate");
+        _gate = Context.Watch(Context.ActorOf(ConnectGateActor.Props(proxyId, _slots, gateSettings.MaxWait, Context.Parent), "gate"));
         AwaitingHello();
     }
 
@@ -65,6 +65,9 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() =>
         Timers.StartSingleTimer(nameof(HelloTimedOut), HelloTimedOut.Instance, _settings.HandshakeTimeout);
+
+    // A restarted gate would forget its leases; a stopped one takes the session down (below).
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     private void AwaitingHello()
     {
@@ -128,7 +131,18 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             }
         });
         Receive<CommandTimedOut>(OnCommandTimedOut);
-        Receive<Terminated>(t => OnWatchedTerminated(t.ActorRef));
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_gate))
+            {
+                // Without its gate this proxy would take unserialized connects: drop it; the client reconnects.
+                _log.Error("Proxy {0} ({1}): connect gate stopped; closing the session", _proxyId, _name);
+                CloseAndStop(1011, "internal error");
+                return;
+            }
+
+            OnWatchedTerminated(t.ActorRef);
+        });
         Receive<BleCommandSucceeded>(ok => _log.Debug("Proxy {0} ({1}): {2} ok", _proxyId, _name, ok.Command.Name));
         Receive<BleCommandFailed>(failed =>
             _log.Warning("Proxy {0} ({1}): {2} failed: {3}", _proxyId, _name, failed.Command.Name, failed.Error));
