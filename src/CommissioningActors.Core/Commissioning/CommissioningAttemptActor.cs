@@ -28,6 +28,10 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _connections = [];
     private readonly List<ConnectionFailed> _failures = [];
     private bool _connecting;
+
+    // Proxies ready at the last routing; a candidate only they did not see cannot be tried.
+    private HashSet<string> _readyProxies = new(StringComparer.Ordinal);
+    private bool _routingRequested;
     private bool _ended;
 
     public CommissioningAttemptActor(CommissionRequest request, IActorRef discovery, IActorRef proxies, IActorRef reportTo,
@@ -112,7 +116,11 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         byProxy[d.ProxyId] = d;
     }
 
-    private void RequestRouting() => _proxies.Tell(GetProxies.Instance);
+    private void RequestRouting()
+    {
+        _routingRequested = true;
+        _proxies.Tell(GetProxies.Instance);
+    }
 
     private void OnProxyList(ProxyList list)
     {
@@ -135,7 +143,9 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         }
 
         _connecting = true;
+        _routingRequested = false;
         var ready = list.Proxies.Where(p => p.Ready && p.Gate is not null).ToDictionary(p => p.Id);
+        _readyProxies = ready.Keys.ToHashSet(StringComparer.Ordinal);
         var planned = new Dictionary<string, int>();
         foreach (var (address, byProxy) in _candidates.Where(c => !_tried.Contains(c.Key)).ToList())
         {
@@ -196,7 +206,9 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
 
     private void EndIfNothingLeft()
     {
-        if (_ended || !_connecting || _connections.Count > 0 || _candidates.Keys.Any(a => !_tried.Contains(a)))
+        // An untried candidate that no ready proxy saw would otherwise hold the attempt until its overall timeout.
+        if (_ended || !_connecting || _routingRequested || _connections.Count > 0
+            || _candidates.Any(c => !_tried.Contains(c.Key) && c.Value.Keys.Any(_readyProxies.Contains)))
         {
             return;
         }

@@ -317,6 +317,19 @@ public sealed class CommissioningAttemptActorTests : TestKit
     }
 
     [Fact]
+    public void A_candidate_no_ready_proxy_can_reach_ends_the_attempt_instead_of_waiting_for_the_timeout()
+    {
+        // proxy-2 saw the device, then went away before routing: nothing will ever try this address.
+        var attempt = Start();
+        Matching(_p2.Saw(AddressA));
+        AnswerProxies(_p1.Info());
+
+        var failed = ExpectOutcome<AttemptFailed>(attempt);
+        Assert.Equal(AttemptErrorCodes.NoProxy, failed.ErrorCode);
+        _p1.Gate.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
     public void No_output_line_contains_the_passcode_or_the_setup_code()
     {
         var attempt = Start();
