@@ -107,13 +107,20 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
                 // Give rotating addresses and other proxies a moment to show up, then start.
                 Timers.StartSingleTimer(nameof(SettleElapsed), SettleElapsed.Instance, _settings.CandidateSettle);
             }
-            else if (_connecting)
-            {
-                RequestRouting();
-            }
         }
 
-        byProxy[d.ProxyId] = d;
+        var newRoute = byProxy.TryAdd(d.ProxyId, d);
+        if (!newRoute)
+        {
+            byProxy[d.ProxyId] = d;
+        }
+
+        // A new address, or an untried one a further proxy now sees (its earlier proxy may not be ready):
+        // route it. Repeated advertisements through a known proxy change nothing.
+        if (_connecting && newRoute && !_tried.Contains(d.Address))
+        {
+            RequestRouting();
+        }
     }
 
     private void RequestRouting()

@@ -330,6 +330,25 @@ public sealed class CommissioningAttemptActorTests : TestKit
     }
 
     [Fact]
+    public void An_unroutable_candidate_is_tried_once_a_ready_proxy_sees_it()
+    {
+        var attempt = Start();
+        Matching(_p2.Saw(AddressA), _p1.Saw(AddressB));
+        AnswerProxies(_p1.Info(slots: 2));
+        var (address, connection) = ExpectSlotRequest(_p1);
+        Assert.Equal(AddressB, address);
+
+        attempt.Tell(Seen(_p1.Saw(AddressA)));
+        AnswerProxies(_p1.Info(slots: 2, inUse: 1));
+        Assert.Equal(AddressA, ExpectSlotRequest(_p1).Address);
+
+        // Repeated advertisements through a known proxy do not ask for routing again.
+        attempt.Tell(Seen(_p1.Saw(AddressA)));
+        attempt.Tell(Seen(_p2.Saw(AddressB)));
+        _proxies.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
     public void No_output_line_contains_the_passcode_or_the_setup_code()
     {
         var attempt = Start();
