@@ -28,6 +28,10 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _connections = [];
     private readonly List<ConnectionFailed> _failures = [];
     private bool _connecting;
+
+    // Proxies ready at the last routing; a candidate only they did not see cannot be tried.
+    private HashSet<string> _readyProxies = new(StringComparer.Ordinal);
+    private bool _routingRequested;
     private bool _ended;
 
     public CommissioningAttemptActor(CommissionRequest request, IActorRef discovery, IActorRef proxies, IActorRef reportTo,
@@ -106,16 +110,27 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
                 // Give rotating addresses and other proxies a moment to show up, then start.
                 Timers.StartSingleTimer(nameof(SettleElapsed), SettleElapsed.Instance, _settings.CandidateSettle);
             }
-            else if (_connecting)
-            {
-                RequestRouting();
-            }
         }
 
-        byProxy[d.ProxyId] = d;
+        var newRoute = byProxy.TryAdd(d.ProxyId, d);
+        if (!newRoute)
+        {
+            byProxy[d.ProxyId] = d;
+        }
+
+        // A new address, or an untried one a further proxy now sees (its earlier proxy may not be ready):
+        // route it. Repeated advertisements through a known proxy change nothing.
+        if (_connecting && newRoute && !_tried.Contains(d.Address))
+        {
+            RequestRouting();
+        }
     }
 
-    private void RequestRouting() => _proxies.Tell(GetProxies.Instance);
+    private void RequestRouting()
+    {
+        _routingRequested = true;
+        _proxies.Tell(GetProxies.Instance);
+    }
 
     private void OnProxyList(ProxyList list)
     {
@@ -138,7 +153,9 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         }
 
         _connecting = true;
+        _routingRequested = false;
         var ready = list.Proxies.Where(p => p.Ready && p.Gate is not null).ToDictionary(p => p.Id);
+        _readyProxies = ready.Keys.ToHashSet(StringComparer.Ordinal);
         var planned = new Dictionary<string, int>();
         foreach (var (address, byProxy) in _candidates.Where(c => !_tried.Contains(c.Key)).ToList())
         {
@@ -199,7 +216,9 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
 
     private void EndIfNothingLeft()
     {
-        if (_ended || !_connecting || _connections.Count > 0 || _candidates.Keys.Any(a => !_tried.Contains(a)))
+        // An untried candidate that no ready proxy saw would otherwise hold the attempt until its overall timeout.
+        if (_ended || !_connecting || _routingRequested || _connections.Count > 0
+            || _candidates.Any(c => !_tried.Contains(c.Key) && c.Value.Keys.Any(_readyProxies.Contains)))
         {
             return;
         }
