@@ -116,6 +116,12 @@ public sealed class JobActor : ReceiveActor
 
     private void OnOutcome(AttemptOutcome outcome)
     {
+        // The first verdict is final: a late outcome must not flip it or publish a second terminal event.
+        if (_state.IsTerminal)
+        {
+            return;
+        }
+
         switch (outcome)
         {
             case AttemptSucceeded success:
