@@ -17,6 +17,7 @@ public sealed class JobActor : ReceiveActor
     private readonly IActorRef _commissioning;
     private readonly IActorRef _manager;
     private readonly JobOutputBuffer _output;
+    private readonly SecretRedactor _secrets = new();
     private readonly SubscriberSet _followers = new();
     private JobState _state;
     private IActorRef? _attempt;
@@ -31,6 +32,7 @@ public sealed class JobActor : ReceiveActor
         foreach (var secret in secrets)
         {
             _output.RegisterSecret(secret);
+            _secrets.Register(secret);
         }
 
         _state = new JobState(request.AttemptId, request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false);
@@ -116,6 +118,12 @@ public sealed class JobActor : ReceiveActor
 
     private void OnOutcome(AttemptOutcome outcome)
     {
+        // The first verdict is final: a late outcome must not flip it or publish a second terminal event.
+        if (_state.IsTerminal)
+        {
+            return;
+        }
+
         switch (outcome)
         {
             case AttemptSucceeded success:
@@ -143,7 +151,8 @@ public sealed class JobActor : ReceiveActor
             Status = status,
             FinishedAt = DateTimeOffset.UtcNow,
             ErrorCode = errorCode,
-            ErrorMessage = message,
+            // Failure messages come from the attempt and the proxy, not the buffer: redact them too.
+            ErrorMessage = message is null ? null : _secrets.Redact(message),
             OutputLines = _output.TotalAppended,
             OutputElided = _output.Elided,
         };

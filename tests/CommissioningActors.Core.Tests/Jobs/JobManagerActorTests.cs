@@ -1,0 +1,129 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using CommissioningActors.Core.Commissioning;
+using CommissioningActors.Core.Controller;
+using CommissioningActors.Core.Jobs;
+using CommissioningActors.Protocol.BleProxy;
+
+namespace CommissioningActors.Core.Tests.Jobs;
+
+public sealed class JobManagerActorTests : TestKit
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3);
+    private readonly TestProbe _commissioning;
+
+    public JobManagerActorTests()
+    {
+        _commissioning = CreateTestProbe("commissioning");
+    }
+
+    private IActorRef StartManager(JobSettings? settings = null) =>
+        Sys.ActorOf(JobManagerActor.Props(_commissioning.Ref, settings ?? JobSettings.Default));
+
+    // Creates a running job; returns its actor and the probe standing in for its attempt.
+    private (IActorRef Job, TestProbe Attempt) Create(IActorRef manager, string id)
+    {
+        var created = manager.Ask<JobCreated>(new CreateCommissionJob(JobUnderTest.Request(id), []), AskTimeout).Result;
+        _commissioning.ExpectMsg<StartCommissioning>(s => s.Request.AttemptId == id);
+        var attempt = CreateTestProbe();
+        _commissioning.Reply(new CommissioningStarted(id, attempt.Ref));
+        return (created.Job, attempt);
+    }
+
+    private static JobList List(IActorRef manager) => manager.Ask<JobList>(ListJobs.Instance, AskTimeout).Result;
+
+    private static JobState State(IActorRef manager, string id) => List(manager).Jobs.Single(j => j.JobId == id);
+
+    [Fact]
+    public void To_job_with_an_unknown_id_replies_unknown_job()
+    {
+        var manager = StartManager();
+        manager.Tell(new ToJob("nope", GetJob.Instance), TestActor);
+        ExpectMsg(new UnknownJob("nope", GetJob.Instance));
+    }
+
+    [Fact]
+    public void Follow_jobs_snapshot_is_frozen_and_live_events_of_all_jobs_follow_without_gaps_or_repeats()
+    {
+        var manager = StartManager();
+        var a = Create(manager, "a");
+        var b = Create(manager, "b");
+        for (var i = 1; i <= 3; i++)
+        {
+            a.Job.Tell(new AttemptOutput("a", $"a{i}"), a.Attempt.Ref);
+            b.Job.Tell(new AttemptOutput("b", $"b{i}"), b.Attempt.Ref);
+        }
+
+        AwaitAssert(() => Assert.Equal(3, State(manager, "b").OutputLines));
+
+        var follower = CreateTestProbe();
+        manager.Tell(FollowJobs.Instance, follower.Ref);
+        var snapshot = follower.ExpectMsg<JobList>();
+        var frame = FollowJobsFormat.Instance.Format(snapshot, "m1");
+        var before = snapshot.Jobs.ToList();
+
+        for (var i = 4; i <= 20; i++)
+        {
+            a.Job.Tell(new AttemptOutput("a", $"a{i}"), a.Attempt.Ref);
+            b.Job.Tell(new AttemptOutput("b", $"b{i}"), b.Attempt.Ref);
+        }
+
+        a.Job.Tell(new AttemptFailed("a", BleErrorCodes.Timeout, "no answer"), a.Attempt.Ref);
+        AwaitAssert(() => Assert.Equal(JobStatus.Failed, State(manager, "a").Status));
+        AwaitAssert(() => Assert.Equal(20, State(manager, "b").OutputLines));
+
+        // The snapshot message and its frame are what they were when taken.
+        Assert.Equal(before, snapshot.Jobs);
+        Assert.Equal(frame, FollowJobsFormat.Instance.Format(snapshot, "m1"));
+        Assert.All(snapshot.Jobs, j => Assert.Equal(JobStatus.Running, j.Status));
+
+        var live = follower.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m).Cast<JobEvent>().ToList();
+        foreach (var id in new[] { "a", "b" })
+        {
+            var inSnapshot = snapshot.Jobs.Single(j => j.JobId == id).OutputLines;
+            var seqs = live.OfType<JobOutputAppended>().Where(e => e.JobId == id).Select(e => e.Sequence).ToList();
+            Assert.Equal(Enumerable.Range((int)inSnapshot + 1, 20 - (int)inSnapshot).Select(i => (long)i), seqs);
+        }
+
+        var failed = Assert.Single(live.OfType<JobLifecycleChanged>());
+        Assert.Equal("job_failed", failed.EventName);
+        Assert.Equal(live.FindLastIndex(e => e.JobId == "a"), live.IndexOf(failed));
+    }
+
+    [Fact]
+    public void Eviction_keeps_at_most_retain_finished_and_never_a_running_job()
+    {
+        var manager = StartManager(JobSettings.Default with { RetainFinished = 2 });
+        Sys.EventStream.Subscribe(TestActor, typeof(JobEvicted));
+        var follower = CreateTestProbe();
+        manager.Tell(FollowJobs.Instance, follower.Ref);
+        follower.ExpectMsg<JobList>();
+
+        var jobs = new[] { "j1", "j2", "j3", "j4" }.ToDictionary(id => id, id => Create(manager, id));
+        foreach (var id in new[] { "j1", "j2", "j3" })
+        {
+            jobs[id].Job.Tell(new AttemptFailed(id, BleErrorCodes.Timeout, "no answer"), jobs[id].Attempt.Ref);
+            AwaitAssert(() => Assert.True(List(manager).Jobs.SingleOrDefault(j => j.JobId == id) is null or { IsTerminal: true }));
+        }
+
+        ExpectMsg(new JobEvicted("j1"));
+        follower.FishForMessage(m => m is JobEvicted { JobId: "j1" });
+        Watch(jobs["j1"].Job);
+        ExpectTerminated(jobs["j1"].Job);
+        Assert.Equal(["j2", "j3", "j4"], List(manager).Jobs.Select(j => j.JobId));
+        manager.Tell(new ToJob("j1", GetJob.Instance), TestActor);
+        ExpectMsg<UnknownJob>();
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // Nothing finished may be kept: the running job still stays.
+        var strict = StartManager(JobSettings.Default with { RetainFinished = 0, RetainFinishedFor = TimeSpan.Zero });
+        var done = Create(strict, "k1");
+        Create(strict, "k2");
+        done.Job.Tell(new AttemptFailed("k1", BleErrorCodes.Timeout, "no answer"), done.Attempt.Ref);
+        ExpectMsg(new JobEvicted("k1"));
+        var left = Assert.Single(List(strict).Jobs);
+        Assert.Equal("k2", left.JobId);
+        Assert.Equal(JobStatus.Running, left.Status);
+    }
+}
