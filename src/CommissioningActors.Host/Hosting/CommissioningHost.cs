@@ -34,7 +34,8 @@ public static class CommissioningHost
         BindAddressPolicy.Enforce(urls, server.Token);
         builder.Services.AddSingleton(server);
 
-        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration));
+        // Each host keeps its own logger (several hosts share a process in tests): never the static one.
+        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration), preserveStaticLogger: true);
         // `--Akka:Hocon="..."` (or Akka__Hocon) overrides hocon/*.hocon from the command line; the parameter wins over both.
         var hocon = string.Join('\n', new[] { builder.Configuration["Akka:Hocon"], hoconOverrides }.Where(h => !string.IsNullOrWhiteSpace(h)));
         builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, hocon));
