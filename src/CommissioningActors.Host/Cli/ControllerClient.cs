@@ -68,16 +68,26 @@ public sealed class ControllerClient : IAsyncDisposable
 
         var client = new ControllerClient(socket);
         client._reader = client.ReadLoopAsync();
-        var first = await client.NextFrameAsync(timeout, cancellationToken)
-            ?? throw new ControllerUnavailableException($"{url} sent nothing after connecting");
-        if ((string?)first["event"] != "server_info")
+        try
+        {
+            if (await client.NextFrameAsync(timeout, cancellationToken) is { } first && (string?)first["event"] == "server_info")
+            {
+                client.ServerInfo = first["data"] as JsonObject ?? [];
+                return client;
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or ControllerUnavailableException)
+        {
+            // Falls through to the message below: whatever answered is not a controller endpoint we can use.
+        }
+        catch
         {
             await client.DisposeAsync();
-            throw new ControllerUnavailableException($"{url} did not start with server_info; is it the controller endpoint?");
+            throw;
         }
 
-        client.ServerInfo = first["data"] as JsonObject ?? [];
-        return client;
+        await client.DisposeAsync();
+        throw new ControllerUnavailableException($"{url} did not start with server_info; is it the controller endpoint?");
     }
 
     /// <summary>Sends a command and returns its message_id (streams' frames carry it).</summary>
