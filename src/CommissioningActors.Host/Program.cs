@@ -1,3 +1,11 @@
+using CommissioningActors.Host.Cli;
 using CommissioningActors.Host.Hosting;
 
-await CommissioningHost.Build(args).RunAsync();
+// A CLI verb first means a client run against /ws; anything else (nothing, `serve`, --urls ...) runs the service.
+if (CliApp.IsCliInvocation(args))
+{
+    return await CliApp.RunAsync(args, Console.Out, Console.Error, new CliSettings { HandleCtrlC = true });
+}
+
+await CommissioningHost.Build(args is ["serve", .. var rest] ? rest : args).RunAsync();
+return 0;
