@@ -38,6 +38,7 @@ public sealed class FollowerActor : ReceiveActor
     private readonly IFollowFormat _format;
     private readonly int _bufferSize;
     private IActorRef _stream = ActorRefs.Nobody;
+    private IActorRef? _source;
     private bool _ending;
 
     public FollowerActor(string messageId, IActorRef publisher, object subscribe, ISocketWriter writer, IMaterializer materializer,
@@ -55,7 +56,7 @@ public sealed class FollowerActor : ReceiveActor
         Receive<StreamFailed>(OnStreamFailed);
         Receive<Terminated>(t =>
         {
-            if (t.ActorRef.Equals(_publisher) && !_ending)
+            if ((t.ActorRef.Equals(_publisher) || t.ActorRef.Equals(_source)) && !_ending)
             {
                 Context.Parent.Tell(new FollowerFailed(_messageId, "the stream's source went away"));
                 Context.Stop(Self);
@@ -89,6 +90,13 @@ public sealed class FollowerActor : ReceiveActor
         if (_ending)
         {
             return;
+        }
+
+        if (_source is null && !Sender.IsNobody() && !Sender.Equals(_publisher))
+        {
+            // The publisher may route us to the real source (a job behind the manager): watch that one too,
+            // so a source that stops without a terminal event cannot leave this stream hanging.
+            _source = Context.Watch(Sender);
         }
 
         var frame = _format.Format(message, _messageId);
