@@ -165,13 +165,16 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
                 continue;
             }
 
+            var proxy = route.Value.Proxy;
+            var ahead = proxy.InUse + proxy.Queued + planned.GetValueOrDefault(proxy.Id);
             _tried.Add(address);
-            planned[route.Value.Proxy.Id] = planned.GetValueOrDefault(route.Value.Proxy.Id) + 1;
-            var target = new ConnectionTarget(address, route.Value.Proxy.Id, route.Value.Proxy.Session, route.Value.Proxy.Gate!,
-                route.Value.Sighting.Matter);
+            planned[proxy.Id] = planned.GetValueOrDefault(proxy.Id) + 1;
+            var target = new ConnectionTarget(address, proxy.Id, proxy.Session, proxy.Gate!, route.Value.Sighting.Matter);
             var child = Context.ActorOf(BleConnectionActor.Props(target, _connectionSettings), $"connection-{_tried.Count}");
             _connections[Context.Watch(child)] = address;
-            Output($"Trying {address} via {route.Value.Proxy.Id} ({route.Value.Proxy.InUse}/{route.Value.Proxy.Slots} slot(s) in use, {route.Value.Proxy.Queued} queued)");
+            Output(ahead < proxy.Slots
+                ? $"Trying {address} via {proxy.Id} ({ahead}/{proxy.Slots} slot(s) taken)"
+                : $"Trying {address} via {proxy.Id}: waits for a connection slot ({ahead - proxy.Slots + 1} ahead in the queue)");
         }
 
         EndIfNothingLeft();

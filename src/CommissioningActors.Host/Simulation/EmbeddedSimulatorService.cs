@@ -45,7 +45,7 @@ public sealed class EmbeddedSimulatorService(
                 await proxy.Completion.WaitAsync(stoppingToken);
                 if (!stoppingToken.IsCancellationRequested)
                 {
-                    log.LogWarning("Embedded simulated proxy disconnected; reconnecting");
+                    log.LogInformation("Embedded simulated proxy disconnected; reconnecting");
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
