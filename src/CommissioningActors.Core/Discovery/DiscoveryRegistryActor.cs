@@ -51,15 +51,27 @@ public sealed record MatchingDevices(IReadOnlyList<Sighting> Current);
 /// Remembers, per peripheral address, which proxies saw it, their RSSI and its parsed Matter advertisement.
 /// Sightings of a proxy are forgotten when its session stops.
 /// </summary>
-public sealed class DiscoveryRegistryActor : ReceiveActor
+public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<(string Address, string ProxyId), Sighting> _seen = [];
     private readonly Dictionary<IActorRef, string> _proxies = [];
     private readonly Dictionary<IActorRef, WatchDevice> _watchers = [];
 
-    public DiscoveryRegistryActor()
+    private readonly TimeSpan _forgetAfter;
+
+    /// <param name="forgetAfter">Sightings not refreshed for this long are dropped (devices rotate addresses).</param>
+    public DiscoveryRegistryActor(TimeSpan? forgetAfter = null)
     {
+        _forgetAfter = forgetAfter ?? TimeSpan.FromMinutes(10);
+        Receive<Prune>(_ =>
+        {
+            var cutoff = DateTimeOffset.UtcNow - _forgetAfter;
+            foreach (var key in _seen.Where(s => s.Value.LastSeen < cutoff).Select(s => s.Key).ToList())
+            {
+                _seen.Remove(key);
+            }
+        });
         Receive<DeviceSeen>(OnSeen);
         Receive<GetDiscoveries>(_ => Sender.Tell(new DiscoveriesSnapshot(_seen.Values.ToList())));
         Receive<WatchDevice>(watch =>
@@ -82,7 +94,15 @@ public sealed class DiscoveryRegistryActor : ReceiveActor
         });
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new DiscoveryRegistryActor());
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TimeSpan? forgetAfter = null) => Akka.Actor.Props.Create(() => new DiscoveryRegistryActor(forgetAfter));
+
+    protected override void PreStart()
+    {
+        var every = TimeSpan.FromTicks(Math.Max(_forgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+        Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance, every);
+    }
 
     private void OnSeen(DeviceSeen seen)
     {
@@ -113,5 +133,10 @@ public sealed class DiscoveryRegistryActor : ReceiveActor
         }
 
         Context.System.EventStream.Publish(seen);
+    }
+
+    private sealed record Prune
+    {
+        public static readonly Prune Instance = new();
     }
 }

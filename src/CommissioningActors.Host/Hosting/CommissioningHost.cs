@@ -86,7 +86,8 @@ public static class CommissioningHost
         akka.WithActors((system, registry) =>
         {
             var proxySettings = ProxySettings.FromConfig(system.Settings.Config);
-            var discovery = system.ActorOf(DiscoveryRegistryActor.Props(), "discovery");
+            var discovery = system.ActorOf(DiscoveryRegistryActor.Props(
+                system.Settings.Config.GetTimeSpan("commissioning.discovery.forget-after", TimeSpan.FromMinutes(10))), "discovery");
             var gateSettings = GateSettings.FromConfig(system.Settings.Config);
             var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
             var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,

@@ -1,0 +1,47 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Protocol.Matter;
+
+namespace CommissioningActors.Core.Tests.Discovery;
+
+public sealed class DiscoveryRegistryActorTests : TestKit
+{
+    private static readonly MatterAdvertisement Light = new(3840, 0, 0xFFF1, 0x8001, false);
+
+    [Fact]
+    public void Watchers_get_current_matches_then_later_ones_and_other_discriminators_are_filtered()
+    {
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props());
+        var proxy = CreateTestProbe();
+        registry.Tell(new DeviceSeen("proxy-1", proxy.Ref, "A", -50, null, true, Light, DateTimeOffset.UtcNow));
+
+        registry.Tell(new WatchDevice(15, IsShort: true));
+        Assert.Equal("A", Assert.Single(ExpectMsg<MatchingDevices>().Current).Address);
+
+        registry.Tell(new DeviceSeen("proxy-1", proxy.Ref, "B", -50, null, true, Light, DateTimeOffset.UtcNow));
+        registry.Tell(new DeviceSeen("proxy-1", proxy.Ref, "C", -50, null, true, Light with { Discriminator = 100 }, DateTimeOffset.UtcNow));
+        Assert.Equal("B", ExpectMsg<DeviceSeen>().Address);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Sightings_of_a_proxy_that_stops_are_forgotten()
+    {
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props());
+        var proxy = CreateTestProbe();
+        registry.Tell(new DeviceSeen("proxy-1", proxy.Ref, "A", -50, null, true, Light, DateTimeOffset.UtcNow));
+        Sys.Stop(proxy.Ref);
+        AwaitAssert(() => Assert.Empty(registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance).Result.Discoveries));
+    }
+
+    [Fact]
+    public void Stale_sightings_expire_so_rotated_addresses_do_not_pile_up()
+    {
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props(TimeSpan.FromMilliseconds(200)));
+        var proxy = CreateTestProbe();
+        registry.Tell(new DeviceSeen("proxy-1", proxy.Ref, "old", -50, null, true, Light, DateTimeOffset.UtcNow));
+        AwaitAssert(() => Assert.Empty(registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance).Result.Discoveries),
+            TimeSpan.FromSeconds(3));
+    }
+}
