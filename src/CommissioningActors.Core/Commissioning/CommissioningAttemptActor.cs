@@ -86,6 +86,7 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
             ? $"Scanning for a Matter device with short discriminator {payload.ShortDiscriminator}"
             : $"Scanning for a Matter device with discriminator {payload.Discriminator}");
         _discovery.Tell(new WatchDevice(payload.Discriminator, payload.IsShortDiscriminator));
+        _reportTo.Tell(new AttemptProgress(_request.AttemptId, "scanning", 0, 0));
     }
 
     private void OnSighting(Sighting d)
@@ -175,6 +176,11 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
             Output(ahead < proxy.Slots
                 ? $"Trying {address} via {proxy.Id} ({ahead}/{proxy.Slots} slot(s) taken)"
                 : $"Trying {address} via {proxy.Id}: waits for a connection slot ({ahead - proxy.Slots + 1} ahead in the queue)");
+        }
+
+        if (_connections.Count > 0)
+        {
+            _reportTo.Tell(new AttemptProgress(_request.AttemptId, "connecting", _candidates.Count, _connections.Count));
         }
 
         EndIfNothingLeft();

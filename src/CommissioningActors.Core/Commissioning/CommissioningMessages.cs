@@ -26,6 +26,9 @@ public sealed record AttemptEnded(string AttemptId, AttemptOutcome Outcome);
 // Attempt -> ReportTo.
 public sealed record AttemptOutput(string AttemptId, string Line);
 
+/// <summary>Where the attempt is: "scanning", then "connecting" with how many candidates and live connections.</summary>
+public sealed record AttemptProgress(string AttemptId, string Phase, int Candidates, int Connections);
+
 public abstract record AttemptOutcome(string AttemptId);
 
 /// <summary>What was learned: the BTP session is open and answered the handshake.</summary>

@@ -39,6 +39,13 @@ public sealed class JobActor : ReceiveActor
 
         Receive<CommissioningStarted>(OnStarted);
         Receive<AttemptOutput>(o => Append(o.Line));
+        Receive<AttemptProgress>(p =>
+        {
+            if (!_state.IsTerminal)
+            {
+                Publish(new JobProgressed(_state.JobId, p.Phase, p.Candidates, p.Connections));
+            }
+        });
         Receive<AttemptOutcome>(OnOutcome);
         Receive<Terminated>(t =>
         {

@@ -41,6 +41,13 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
                 _followers.Publish(e, Self);
             }
         });
+        Receive<JobProgressed>(e =>
+        {
+            if (_jobs.ContainsKey(e.JobId))
+            {
+                _followers.Publish(e, Self);
+            }
+        });
         Receive<ListJobs>(_ => Sender.Tell(new JobList(States())));
         Receive<ToJob>(m =>
         {

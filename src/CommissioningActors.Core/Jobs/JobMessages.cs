@@ -41,6 +41,9 @@ public sealed record JobLifecycleChanged(string EventName, JobState State) : Job
 
 public sealed record JobOutputAppended(string JobId, long Sequence, string Line) : JobEvent(JobId);
 
+/// <summary>job_progress: the attempt's phase and how many candidates / connections it has.</summary>
+public sealed record JobProgressed(string JobId, string Phase, int Candidates, int Connections) : JobEvent(JobId);
+
 /// <summary>A finished job was evicted from retention.</summary>
 public sealed record JobEvicted(string JobId) : JobEvent(JobId);
 

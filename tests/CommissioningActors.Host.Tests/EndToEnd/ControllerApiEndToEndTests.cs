@@ -82,6 +82,8 @@ public sealed class ControllerApiEndToEndTests
         var lines = frames[0]["data"]!["output"]!.AsArray().Select(l => (string)l!)
             .Concat(frames.Where(f => (string?)f["event"] == "job_output").Select(f => (string)f["data"]!["line"]!)).ToList();
         Assert.Contains(lines, l => l.Contains("BTP session open", StringComparison.Ordinal));
+        Assert.Contains(frames, f => (string?)f["event"] == "job_progress" && (string?)f["data"]!["phase"] == "connecting"
+            && (int)f["data"]!["candidates"]! == 3);
         Assert.All(frames.Where(f => (string?)f["event"] == "job_output"), f => Assert.Equal(jobId, (string?)f["data"]!["job_id"]));
         Assert.DoesNotContain(lines, l => l.Contains("20202021", StringComparison.Ordinal) || l.Contains("34970112332", StringComparison.Ordinal));
         var verdict = frames[^1]["data"]!;
