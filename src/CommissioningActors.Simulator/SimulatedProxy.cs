@@ -317,7 +317,17 @@ public sealed class SimulatedProxy : IAsyncDisposable
                 Interlocked.Increment(ref _commandsReceived);
                 _commandsByName.AddOrUpdate(frame.Command.Name, 1, (_, n) => n + 1);
                 Count(frame.Command);
-                _ = Task.Run(() => HandleCommandAsync(frame));
+                if (frame.Command is Connect or Disconnect)
+                {
+                    // Slots are taken and given back in arrival order, as on a real proxy: run up to the first
+                    // wait here, so a connect sent after a disconnect never sees the slot still taken.
+                    _ = HandleCommandAsync(frame);
+                }
+                else
+                {
+                    _ = Task.Run(() => HandleCommandAsync(frame));
+                }
+
                 return;
             case HelloResponse:
                 Log("ignoring a second hello_response");
