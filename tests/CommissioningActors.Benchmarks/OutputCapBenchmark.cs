@@ -19,6 +19,9 @@ public static class OutputCapBenchmark
         var lines = options.Lines ?? (options.Full ? 10_000_000 : 1_000_000);
         var segment = Math.Max(1, lines / Segments);
 
+        // Warm-up: tiered JIT settles before the first measured segment.
+        Run(JobOutputLimits.Default, 300_000, 100_000);
+
         // What making the line alone costs, so the buffer's own share is visible.
         var making = MakeOnly(Math.Min(lines, 2_000_000));
         var capped = Run(JobOutputLimits.Default, lines, segment);
