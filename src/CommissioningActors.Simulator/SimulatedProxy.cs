@@ -17,7 +17,7 @@ public sealed class SimulatorHandshakeException(string message, string? errorCod
 
 /// <summary>
 /// A BLE proxy client with virtual Matter devices: dials a server's /ble WebSocket and answers its commands.
-/// Commands run concurrently; socket sends are serialized.
+/// Commands run concurrently (connect and disconnect take and free slots in arrival order); socket sends are serialized.
 /// </summary>
 public sealed class SimulatedProxy : IAsyncDisposable
 {
