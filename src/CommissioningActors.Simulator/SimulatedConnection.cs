@@ -10,6 +10,9 @@ internal sealed class SimulatedConnection(int handle, string address, SimulatedD
     public string Address { get; } = address;
     public SimulatedDevice Device { get; } = device;
 
+    /// <summary>Stopwatch timestamp of the connect that took this link's slot (for hold-time accounting).</summary>
+    public long SlotTakenAt { get; init; }
+
     public int Mtu { get; set; } = mtu;
     public string? SubscribedUuid { get; set; }
     public BtpHandshakeRequest? PendingHandshake { get; set; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -16,7 +17,7 @@ public sealed class SimulatorHandshakeException(string message, string? errorCod
 
 /// <summary>
 /// A BLE proxy client with virtual Matter devices: dials a server's /ble WebSocket and answers its commands.
-/// Commands run concurrently; socket sends are serialized.
+/// Commands run concurrently (connect and disconnect take and free slots in arrival order); socket sends are serialized.
 /// </summary>
 public sealed class SimulatedProxy : IAsyncDisposable
 {
@@ -36,6 +37,8 @@ public sealed class SimulatedProxy : IAsyncDisposable
     private readonly Dictionary<int, int> _disconnectsByHandle = [];
     private int _slotsInUse;
     private int _peakSlotsInUse;
+    private long _slotHoldTicks;
+    private int _slotHoldsCompleted;
     private int _nextHandle;
     private CancellationTokenSource? _scan;
 
@@ -46,10 +49,14 @@ public sealed class SimulatedProxy : IAsyncDisposable
     private int _disposed;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _commandsByName = new(StringComparer.Ordinal);
 
+    // Commands run concurrently; draws lock it.
+    private readonly Random _random;
+
     private SimulatedProxy(ClientWebSocket socket, SimulatorOptions options)
     {
         _socket = socket;
         _options = options;
+        _random = options.Latencies.Seed is { } seed ? new Random(seed) : new Random();
         foreach (var device in options.Devices)
         {
             foreach (var address in device.Addresses)
@@ -75,6 +82,21 @@ public sealed class SimulatedProxy : IAsyncDisposable
     public int PeakSlotsInUse
     {
         get { lock (_gate) { return _peakSlotsInUse; } }
+    }
+
+    /// <summary>
+    /// Sum over released slots of how long each was held, from the connect taking it to the disconnect (or
+    /// link loss, or failed connect) giving it back: what a perfect scheduler would still have to spend.
+    /// </summary>
+    public TimeSpan TotalSlotHoldTime
+    {
+        get { lock (_gate) { return Stopwatch.GetElapsedTime(0, _slotHoldTicks); } }
+    }
+
+    /// <summary>Slots taken and given back again (the count behind TotalSlotHoldTime).</summary>
+    public int SlotHoldsCompleted
+    {
+        get { lock (_gate) { return _slotHoldsCompleted; } }
     }
 
     public int ConnectsReceived => Volatile.Read(ref _connectsReceived);
@@ -295,7 +317,17 @@ public sealed class SimulatedProxy : IAsyncDisposable
                 Interlocked.Increment(ref _commandsReceived);
                 _commandsByName.AddOrUpdate(frame.Command.Name, 1, (_, n) => n + 1);
                 Count(frame.Command);
-                _ = Task.Run(() => HandleCommandAsync(frame));
+                if (frame.Command is Connect or Disconnect)
+                {
+                    // Slots are taken and given back in arrival order, as on a real proxy: run up to the first
+                    // wait here, so a connect sent after a disconnect never sees the slot still taken.
+                    _ = HandleCommandAsync(frame);
+                }
+                else
+                {
+                    _ = Task.Run(() => HandleCommandAsync(frame));
+                }
+
                 return;
             case HelloResponse:
                 Log("ignoring a second hello_response");
@@ -535,10 +567,11 @@ public sealed class SimulatedProxy : IAsyncDisposable
 
         if (_options.Faults.FailAllConnects)
         {
-            await Task.Delay(_options.Latencies.Connect, ct).ConfigureAwait(false);
+            await Task.Delay(ConnectLatency(), ct).ConfigureAwait(false);
             return Fail(id, BleErrorCodes.ConnectionFailed, $"Simulated connection failure to {command.Address}");
         }
 
+        long takenAt;
         lock (_gate)
         {
             if (_addressesInUse.Contains(command.Address))
@@ -559,22 +592,23 @@ public sealed class SimulatedProxy : IAsyncDisposable
             _slotsInUse++;
             _peakSlotsInUse = Math.Max(_peakSlotsInUse, _slotsInUse);
             _addressesInUse.Add(command.Address);
+            takenAt = Stopwatch.GetTimestamp();
         }
 
         SimulatedConnection connection;
         try
         {
-            await Task.Delay(_options.Latencies.Connect, ct).ConfigureAwait(false);
+            await Task.Delay(ConnectLatency(), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            ReleaseSlot(command.Address);
+            ReleaseSlot(command.Address, takenAt);
             throw;
         }
 
         lock (_gate)
         {
-            connection = new SimulatedConnection(NextHandle(), command.Address, device, _options.Mtu);
+            connection = new SimulatedConnection(NextHandle(), command.Address, device, _options.Mtu) { SlotTakenAt = takenAt };
             _connections[connection.Handle] = connection;
         }
 
@@ -596,12 +630,35 @@ public sealed class SimulatedProxy : IAsyncDisposable
         return _nextHandle;
     }
 
-    private void ReleaseSlot(string address)
+    private void ReleaseSlot(string address, long takenAt)
     {
         lock (_gate)
         {
             _slotsInUse--;
             _addressesInUse.Remove(address);
+            CountHold(takenAt);
+        }
+    }
+
+    // Call under _gate.
+    private void CountHold(long takenAt)
+    {
+        _slotHoldTicks += Stopwatch.GetTimestamp() - takenAt;
+        _slotHoldsCompleted++;
+    }
+
+    private TimeSpan ConnectLatency() => Draw(_options.Latencies.ConnectDistribution, _options.Latencies.Connect);
+
+    private TimeSpan Draw(LatencyDistribution? distribution, TimeSpan fallback)
+    {
+        if (distribution is null)
+        {
+            return fallback;
+        }
+
+        lock (_random)
+        {
+            return distribution.Sample(_random);
         }
     }
 
@@ -617,6 +674,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
             _connections.Remove(connection.Handle);
             _slotsInUse--;
             _addressesInUse.Remove(connection.Address);
+            CountHold(connection.SlotTakenAt);
             return true;
         }
     }
@@ -668,7 +726,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
 
     private async Task<Outcome> GattAsync(int id, int handle, Func<SimulatedConnection, Outcome> operation, CancellationToken ct)
     {
-        await Task.Delay(_options.Latencies.Gatt, ct).ConfigureAwait(false);
+        await Task.Delay(Draw(_options.Latencies.GattDistribution, _options.Latencies.Gatt), ct).ConfigureAwait(false);
         SimulatedConnection? connection;
         lock (_gate)
         {
@@ -832,7 +890,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         var response = BtpHandshake.Negotiate(request, deviceMaxSegment, BtpDevice.MaxWindowSize).Encode();
         return async () =>
         {
-            await Task.Delay(_options.Latencies.BtpHandshake, _life.Token).ConfigureAwait(false);
+            await Task.Delay(Draw(_options.Latencies.BtpHandshakeDistribution, _options.Latencies.BtpHandshake), _life.Token).ConfigureAwait(false);
             if (IsLive(connection))
             {
                 Log($"-> BTP handshake response on handle {connection.Handle}");

@@ -51,6 +51,14 @@ public sealed record SimulatorLatencies
 
     /// <summary>How often advertisements repeat while scanning.</summary>
     public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    // Distributions win over the fixed values above when set (load tests want spread, unit tests want exact).
+    public LatencyDistribution? ConnectDistribution { get; init; }
+    public LatencyDistribution? GattDistribution { get; init; }
+    public LatencyDistribution? BtpHandshakeDistribution { get; init; }
+
+    /// <summary>Seed for the draws, so a run can be repeated; null = a different sequence each run.</summary>
+    public int? Seed { get; init; }
 }
 
 public sealed record SimulatorOptions

@@ -1,0 +1,77 @@
+using CommissioningActors.Simulator;
+
+namespace CommissioningActors.Benchmarks;
+
+/// <summary>Command-line settings. Quick mode shrinks every size so all four benchmarks run in under a minute.</summary>
+public sealed record BenchOptions
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project tests/CommissioningActors.Benchmarks -- [--quick | --full] [options]
+          --quick                 small sizes, all benchmarks in < 1 minute (default)
+          --full                  the issue's sizes (1,000 devices, 10 million lines, ...)
+          --only NAME[,NAME]      storm | gate | followers | output
+          --json PATH             machine-readable results (default BenchmarkResults/latest.json)
+          --devices N             storm: devices and jobs (quick 60, full 1000; at most 4096)
+          --connect-latency D     storm: simulator connect latency, e.g. lognormal:40,0.5,400 (ms)
+          --gatt-latency D        storm: each GATT command, e.g. uniform:2-8
+          --btp-latency D         storm: BTP handshake answer, e.g. uniform:10-30
+          --seed N                storm: seed of the latency draws (default 42)
+          --baseline-gate-slots N storm: gate slots of the ungated baseline (default 6, above the real 3)
+          --lines N               followers/output: lines a job writes (quick 500,000 / 1,000,000; full 10,000,000)
+          --host-dll PATH         storm: the built CommissioningActors.Host.dll to start
+        """;
+
+    public bool Full { get; init; }
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+    public string JsonPath { get; init; } = Path.Combine("BenchmarkResults", "latest.json");
+    public int? Devices { get; init; }
+    public LatencyDistribution ConnectLatency { get; init; } = LatencyDistribution.Parse("lognormal:40,0.5,400");
+    public LatencyDistribution GattLatency { get; init; } = LatencyDistribution.Parse("uniform:2-8");
+    public LatencyDistribution BtpLatency { get; init; } = LatencyDistribution.Parse("uniform:10-30");
+    public int Seed { get; init; } = 42;
+    public int BaselineGateSlots { get; init; } = 6;
+    public long? Lines { get; init; }
+    public string? HostDll { get; init; }
+
+    public string Mode => Full ? "full" : "quick";
+
+    public bool Runs(string name) => Only.Count == 0 || Only.Contains(name);
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"missing value for {args[i]}");
+            o = args[i] switch
+            {
+                "--quick" => o with { Full = false },
+                "--full" => o with { Full = true },
+                "--only" => o with { Only = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() },
+                "--json" => o with { JsonPath = Value() },
+                "--devices" => o with { Devices = int.Parse(Value()) },
+                "--connect-latency" => o with { ConnectLatency = LatencyDistribution.Parse(Value()) },
+                "--gatt-latency" => o with { GattLatency = LatencyDistribution.Parse(Value()) },
+                "--btp-latency" => o with { BtpLatency = LatencyDistribution.Parse(Value()) },
+                "--seed" => o with { Seed = int.Parse(Value()) },
+                "--baseline-gate-slots" => o with { BaselineGateSlots = int.Parse(Value()) },
+                "--lines" => o with { Lines = long.Parse(Value()) },
+                "--host-dll" => o with { HostDll = Value() },
+                _ => throw new ArgumentException($"unknown argument {args[i]}"),
+            };
+        }
+
+        string[] known = ["storm", "gate", "followers", "output"];
+        if (o.Only.FirstOrDefault(n => !known.Contains(n)) is { } bad)
+        {
+            throw new ArgumentException($"unknown benchmark '{bad}' (storm, gate, followers, output)");
+        }
+
+        if (o.Devices is < 1 or > 4096)
+        {
+            throw new ArgumentException("--devices must be 1-4096 (discriminators are 12-bit)");
+        }
+
+        return o;
+    }
+}

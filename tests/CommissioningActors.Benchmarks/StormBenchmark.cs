@@ -1,0 +1,531 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using CommissioningActors.Benchmarks.Support;
+using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Simulator;
+
+namespace CommissioningActors.Benchmarks;
+
+/// <summary>
+/// Issue 6, benchmark 1: N commission_device jobs at once over real loopback WebSockets, against 4 simulated
+/// proxies with 3 real slots each. The host runs as its own process so its CPU time and RSS are its alone.
+/// Run twice in one go: gated (gate slots = real slots) and the seed's baseline (gate slots above them).
+/// </summary>
+public static class StormBenchmark
+{
+    private const int Proxies = 4;
+    private const int RealSlots = 3;
+    private const int AddressesPerDevice = 3;
+
+    public static async Task<JsonObject> RunAsync(BenchOptions options)
+    {
+        var devices = options.Devices ?? (options.Full ? 1000 : 60);
+        var deadline = options.Full ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(60);
+        var hostDll = options.HostDll ?? FindHostDll();
+        Console.WriteLine($"storm: {devices} devices x {AddressesPerDevice} addresses, {Proxies} proxies x {RealSlots} slots; " +
+            $"connect {options.ConnectLatency}, gatt {options.GattLatency}, btp {options.BtpLatency} (ms), seed {options.Seed}");
+
+        var gated = await RunOnceAsync(options, hostDll, devices, RealSlots, deadline);
+        var baseline = await RunOnceAsync(options, hostDll, devices, options.BaselineGateSlots, deadline);
+
+        var table = new Table($"storm: {devices} jobs over loopback WebSockets, {Proxies} proxies x {RealSlots} real slots",
+            "figure", $"gated ({RealSlots} gate slots)", $"baseline ({options.BaselineGateSlots} gate slots)", "target (gated)");
+        table.Row("jobs completed", gated.Completed, baseline.Completed, $"{devices}")
+            .Row("jobs failed", gated.Failed, baseline.Failed, "0")
+            .Row("jobs failed with out_of_connection_slots", gated.FailedOnSlots, baseline.FailedOnSlots, "0")
+            .Row("jobs hung (not terminal by the deadline)", gated.Hung, baseline.Hung, "0")
+            .Row("out_of_connection_slots sent by proxies", gated.OutOfSlots, baseline.OutOfSlots, "0")
+            .Row("makespan (s)", gated.MakespanSeconds, baseline.MakespanSeconds, "-")
+            .Row("ideal lower bound (s) = slot-hold sum / 12 slots", gated.IdealSeconds, baseline.IdealSeconds, "-")
+            .Row("makespan / ideal", gated.Ratio, baseline.Ratio, "<= 1.05")
+            .Row("slot holds (connects that took a slot)", gated.Holds, baseline.Holds, "-")
+            .Row("mean slot hold (ms)", gated.MeanHoldMs, baseline.MeanHoldMs, "-")
+            .Row("connects sent per job", gated.ConnectsPerJob, baseline.ConnectsPerJob, "-")
+            .Row("peak slots in use per proxy", gated.PeakPerProxy, baseline.PeakPerProxy, $"<= {RealSlots}")
+            .Row("queue wait p50 (ms, slot_acquired waited_ms)", gated.WaitP50, baseline.WaitP50, "-")
+            .Row("queue wait p99 (ms)", gated.WaitP99, baseline.WaitP99, "-")
+            .Row("orchestrator CPU (s) during the storm", gated.CpuSeconds, baseline.CpuSeconds, "-")
+            .Row("orchestrator peak RSS (MB, sampled / VmHWM)", gated.Rss, baseline.Rss, "-")
+            .Print();
+        Console.WriteLine($"targets: 0 slot errors gated -> {(gated.OutOfSlots == 0 ? "met" : "MISSED")}; " +
+            $"makespan <= 1.05 x ideal -> {(gated.Ratio <= 1.05 ? "met" : "MISSED")} ({gated.Ratio:0.000}); " +
+            $"no job hung -> {(gated.Hung == 0 ? "met" : "MISSED")}; baseline slot errors nonzero -> {(baseline.OutOfSlots > 0 ? "yes" : "NO")}");
+
+        return new JsonObject
+        {
+            ["devices"] = devices,
+            ["proxies"] = Proxies,
+            ["real_slots_per_proxy"] = RealSlots,
+            ["addresses_per_device"] = AddressesPerDevice,
+            ["latencies_ms"] = new JsonObject
+            {
+                ["connect"] = options.ConnectLatency.ToString(),
+                ["gatt"] = options.GattLatency.ToString(),
+                ["btp_handshake"] = options.BtpLatency.ToString(),
+                ["seed"] = options.Seed,
+            },
+            ["hocon"] = Hocon(RealSlots, devices),
+            ["gated"] = gated.ToJson(),
+            ["baseline"] = baseline.ToJson(),
+        };
+    }
+
+    /// <summary>What the storm changes from hocon/commissioning.hocon, and why.</summary>
+    private static string Hocon(int gateSlots, int devices) => string.Join('\n',
+        $"commissioning.gate.slots = {gateSlots}",
+        // Every job is queued at once: waits and attempts must outlast the whole storm, or they fail by timeout.
+        "commissioning.gate.max-wait = 30m",
+        "commissioning.attempt.timeout = 30m",
+        "commissioning.attempt.scan-timeout = 60s",
+        // Every address is known before the storm; the settle only delays the first connect.
+        "commissioning.attempt.candidate-settle = 100ms",
+        // Every job must stay visible until the harness has read its verdict.
+        $"commissioning.jobs.retain-finished = {devices * 2 + 100}",
+        // One client follows every job and every slot event.
+        "commissioning.jobs.follower-buffer = 200000",
+        "akka.loglevel = WARNING");
+
+    private static async Task<RunResult> RunOnceAsync(BenchOptions options, string hostDll, int deviceCount, int gateSlots, TimeSpan deadline)
+    {
+        var port = FreePort();
+        var http = new Uri($"http://127.0.0.1:{port}");
+        using var host = StartHost(hostDll, http, Hocon(gateSlots, deviceCount));
+        try
+        {
+            return await StormAsync(options, host, http, deviceCount, gateSlots, deadline);
+        }
+        finally
+        {
+            if (!host.Process.HasExited)
+            {
+                host.Process.Kill(entireProcessTree: true);
+                await host.Process.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static async Task<RunResult> StormAsync(BenchOptions options, HostProcess host, Uri http, int deviceCount, int gateSlots, TimeSpan deadline)
+    {
+        var pid = host.Process.Id;
+        await using var rss = new RssSampler(pid, TimeSpan.FromMilliseconds(100));
+        await WaitHealthyAsync(http, host);
+
+        var all = Devices(deviceCount);
+        var proxies = new List<SimulatedProxy>();
+        var ws = new Uri($"ws://127.0.0.1:{http.Port}/ws");
+        await using var controller = await WsClient.ConnectAsync(ws);
+        var watch = new StormWatch();
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(() => ReadAsync(controller, watch, stop.Token));
+        await controller.SendAsync("events", "subscribe_events");
+        await controller.SendAsync("jobs", "follow_jobs");
+
+        try
+        {
+            var expectedSightings = 0;
+            for (var p = 0; p < Proxies; p++)
+            {
+                var seen = all.Where(d => SeenBy(d.Index, p)).Select(d => d.Device with { Rssi = -50 - (d.Index + p) % 4 * 5 }).ToList();
+                expectedSightings += seen.Count * AddressesPerDevice;
+                var proxyOptions = new SimulatorOptions
+                {
+                    Name = $"bench-{p}",
+                    ConnectionSlots = RealSlots,
+                    Devices = seen,
+                    Latencies = new SimulatorLatencies
+                    {
+                        ConnectDistribution = options.ConnectLatency,
+                        GattDistribution = options.GattLatency,
+                        BtpHandshakeDistribution = options.BtpLatency,
+                        // Rescans repeat every address; real proxies forward them too, but slower than the 1 s default.
+                        AdvertisementInterval = TimeSpan.FromSeconds(5),
+                        Seed = options.Seed + p,
+                    },
+                };
+                proxies.Add(await SimulatedProxy.ConnectAsync(new Uri($"ws://127.0.0.1:{http.Port}/ble?name=bench-{p}"), proxyOptions));
+            }
+
+            // All advertisements must be in before the storm, or early jobs would see fewer candidates than later ones.
+            if (!await StormWatch.WaitAsync(() => watch.Sightings >= expectedSightings, TimeSpan.FromSeconds(60)))
+            {
+                throw new TimeoutException($"only {watch.Sightings} of {expectedSightings} sightings arrived");
+            }
+
+            var cpuBefore = ProcStats.CpuSeconds(pid);
+            var connectsBefore = proxies.Sum(p => p.ConnectsReceived);
+            watch.Start();
+            for (var i = 0; i < deviceCount; i++)
+            {
+                await controller.SendAsync($"c{i}", "commission_device", new JsonObject
+                {
+                    ["discriminator"] = all[i].Device.Discriminator,
+                    ["passcode"] = (int)all[i].Device.Passcode,
+                });
+            }
+
+            // Jobs still running at the deadline are reported as hung.
+            await StormWatch.WaitAsync(() => watch.Created >= deviceCount && watch.Terminal >= deviceCount, deadline);
+            var makespan = watch.LastTerminal;
+            var cpu = ProcStats.CpuSeconds(pid) - cpuBefore;
+
+            // Losing candidates disconnect just after the verdict; let their slots come back before summing hold times.
+            var settle = Stopwatch.StartNew();
+            while (proxies.Any(p => p.SlotsInUse > 0) && settle.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20);
+            }
+
+            var hold = proxies.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.TotalSlotHoldTime);
+            var holds = proxies.Sum(p => p.SlotHoldsCompleted);
+            var ideal = hold / (Proxies * RealSlots);
+            rss.Sample();
+            return new RunResult(
+                GateSlots: gateSlots,
+                Jobs: deviceCount,
+                Completed: watch.Count("completed"),
+                Failed: watch.Count("failed") + watch.Count("cancelled"),
+                FailedOnSlots: watch.FailedWith("out_of_connection_slots"),
+                FailureCodes: watch.FailureCodes(),
+                Hung: deviceCount - watch.Terminal,
+                OutOfSlots: proxies.Sum(p => p.OutOfSlotsErrorsSent),
+                MakespanSeconds: makespan.TotalSeconds,
+                IdealSeconds: ideal.TotalSeconds,
+                Holds: holds,
+                MeanHoldMs: holds == 0 ? double.NaN : hold.TotalMilliseconds / holds,
+                ConnectsPerJob: (double)(proxies.Sum(p => p.ConnectsReceived) - connectsBefore) / deviceCount,
+                Peaks: [.. proxies.Select(p => p.PeakSlotsInUse)],
+                WaitP50: Stats.Percentile(watch.Waits, 50),
+                WaitP99: Stats.Percentile(watch.Waits, 99),
+                CpuSeconds: cpu,
+                PeakRssSampledMb: ProcStats.Mb(rss.PeakBytes),
+                PeakRssHwmMb: ProcStats.Mb(ProcStats.PeakRssBytes(pid)),
+                StillHeld: proxies.Sum(p => p.SlotsInUse));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var proxy in proxies)
+            {
+                await proxy.DisposeAsync();
+            }
+
+            await reader.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task ReadAsync(WsClient controller, StormWatch watch, CancellationToken ct)
+    {
+        try
+        {
+            while (await controller.ReceiveJsonAsync(ct) is { } frame)
+            {
+                watch.On(frame);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException)
+        {
+        }
+    }
+
+    /// <summary>Device i is seen by proxy i % 4; every fifth also by the next proxy.</summary>
+    private static bool SeenBy(int device, int proxy) =>
+        device % Proxies == proxy || (device % 5 == 0 && (device + 1) % Proxies == proxy);
+
+    private static List<(int Index, SimulatedDevice Device)> Devices(int count)
+    {
+        var devices = new List<(int, SimulatedDevice)>(count);
+        var passcode = 20_000_000u;
+        for (var i = 0; i < count; i++)
+        {
+            while (!SetupCode.IsValidPasscode(passcode))
+            {
+                passcode++;
+            }
+
+            var addresses = Enumerable.Range(1, AddressesPerDevice)
+                .Select(k => string.Create(CultureInfo.InvariantCulture, $"D0:{i >> 8:X2}:{i & 0xFF:X2}:00:00:{k:X2}"))
+                .ToList();
+            var payload = new SetupPayload(passcode, (ushort)i, false);
+            devices.Add((i, new SimulatedDevice($"Bench {i}", addresses, (ushort)i, 0xFFF1, 0x8001, passcode, SetupCode.ToManualCode(payload))));
+            passcode++;
+        }
+
+        return devices;
+    }
+
+    private static string FindHostDll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CommissioningActors.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "src", "CommissioningActors.Host", "bin", configuration, "net10.0", "CommissioningActors.Host.dll");
+                return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the host first: {dll} is missing");
+            }
+        }
+
+        throw new FileNotFoundException("CommissioningActors.sln not found above the harness; pass --host-dll");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static HostProcess StartHost(string hostDll, Uri http, string hocon)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+                 {
+                     hostDll, "--urls", http.ToString().TrimEnd('/'), "--Simulator:Enabled=false",
+                     "--Serilog:MinimumLevel:Default=Warning", $"--Akka:Hocon={hocon}",
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the host");
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) => host.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    private static async Task WaitHealthyAsync(Uri http, HostProcess host)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (host.Process.HasExited)
+            {
+                throw new InvalidOperationException($"the host exited with {host.Process.ExitCode}:\n{host.Tail()}");
+            }
+
+            try
+            {
+                if ((await client.GetAsync(new Uri(http, "/healthz"))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"the host did not become healthy:\n{host.Tail()}");
+    }
+
+    private sealed class HostProcess(Process process) : IDisposable
+    {
+        private readonly ConcurrentQueue<string> _tail = new();
+
+        public Process Process { get; } = process;
+
+        public void Keep(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            _tail.Enqueue(line);
+            while (_tail.Count > 40 && _tail.TryDequeue(out _))
+            {
+            }
+        }
+
+        public string Tail() => string.Join('\n', _tail);
+
+        public void Dispose() => Process.Dispose();
+    }
+
+    /// <summary>Everything the controller socket tells us, folded as it arrives.</summary>
+    private sealed class StormWatch
+    {
+        private readonly object _sync = new();
+        private readonly Dictionary<string, (string Status, string? ErrorCode)> _terminal = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _jobs = new(StringComparer.Ordinal);
+        private readonly List<double> _waits = [];
+        private readonly Stopwatch _clock = new();
+        private int _sightings;
+        private TimeSpan _lastTerminal;
+
+        public int Sightings => Volatile.Read(ref _sightings);
+
+        public int Created
+        {
+            get { lock (_sync) { return _jobs.Count; } }
+        }
+
+        public int Terminal
+        {
+            get { lock (_sync) { return _terminal.Count; } }
+        }
+
+        public TimeSpan LastTerminal
+        {
+            get { lock (_sync) { return _lastTerminal; } }
+        }
+
+        public List<double> Waits
+        {
+            get { lock (_sync) { return [.. _waits]; } }
+        }
+
+        public void Start()
+        {
+            lock (_sync)
+            {
+                _clock.Start();
+            }
+        }
+
+        public int Count(string status)
+        {
+            lock (_sync)
+            {
+                return _terminal.Values.Count(t => t.Status == status);
+            }
+        }
+
+        public int FailedWith(string code)
+        {
+            lock (_sync)
+            {
+                return _terminal.Values.Count(t => t.Status == "failed" && t.ErrorCode == code);
+            }
+        }
+
+        public JsonObject FailureCodes()
+        {
+            lock (_sync)
+            {
+                var codes = new JsonObject();
+                foreach (var group in _terminal.Values.Where(t => t.Status != "completed").GroupBy(t => t.ErrorCode ?? t.Status))
+                {
+                    codes[group.Key] = group.Count();
+                }
+
+                return codes;
+            }
+        }
+
+        public void On(JsonObject frame)
+        {
+            var name = (string?)frame["event"];
+            var data = frame["data"] as JsonObject;
+            lock (_sync)
+            {
+                if (frame["result"] is JsonObject { } result && result["job_id"] is { } id && ((string?)frame["message_id"])?.StartsWith('c') == true)
+                {
+                    _jobs.Add((string)id!);
+                    return;
+                }
+
+                switch (name)
+                {
+                    case "device_discovered":
+                        _sightings++;
+                        break;
+                    case "slot_acquired" when _clock.IsRunning:
+                        _waits.Add((double)data!["waited_ms"]!);
+                        break;
+                    case "job_completed" or "job_failed" or "job_cancelled" when (string?)frame["message_id"] == "jobs":
+                        var job = (string)data!["job_id"]!;
+                        if (_terminal.TryAdd(job, ((string)data["status"]!, (string?)data["error_code"])))
+                        {
+                            _lastTerminal = _clock.Elapsed;
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        public static async Task<bool> WaitAsync(Func<bool> done, TimeSpan within)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!done())
+            {
+                if (watch.Elapsed > within)
+                {
+                    return false;
+                }
+
+                await Task.Delay(10);
+            }
+
+            return true;
+        }
+    }
+
+    private sealed record RunResult(
+        int GateSlots,
+        int Jobs,
+        int Completed,
+        int Failed,
+        int FailedOnSlots,
+        JsonObject FailureCodes,
+        int Hung,
+        int OutOfSlots,
+        double MakespanSeconds,
+        double IdealSeconds,
+        int Holds,
+        double MeanHoldMs,
+        double ConnectsPerJob,
+        int[] Peaks,
+        double WaitP50,
+        double WaitP99,
+        double CpuSeconds,
+        double PeakRssSampledMb,
+        double PeakRssHwmMb,
+        int StillHeld)
+    {
+        public double Ratio => MakespanSeconds / IdealSeconds;
+        public string PeakPerProxy => string.Join(" / ", Peaks);
+        public string Rss => $"{PeakRssSampledMb:0} / {PeakRssHwmMb:0}";
+
+        public JsonObject ToJson() => new()
+        {
+            ["gate_slots"] = GateSlots,
+            ["jobs"] = Jobs,
+            ["completed"] = Completed,
+            ["failed"] = Failed,
+            ["failed_out_of_connection_slots"] = FailedOnSlots,
+            ["failure_codes"] = FailureCodes,
+            ["hung"] = Hung,
+            ["out_of_connection_slots_sent"] = OutOfSlots,
+            ["makespan_s"] = Math.Round(MakespanSeconds, 3),
+            ["ideal_lower_bound_s"] = Math.Round(IdealSeconds, 3),
+            ["makespan_over_ideal"] = Math.Round(Ratio, 3),
+            ["slot_holds"] = Holds,
+            ["mean_slot_hold_ms"] = Math.Round(MeanHoldMs, 1),
+            ["connects_per_job"] = Math.Round(ConnectsPerJob, 2),
+            ["peak_slots_in_use_per_proxy"] = new JsonArray([.. Peaks.Select(p => (JsonNode)p)]),
+            ["queue_wait_ms_p50"] = WaitP50,
+            ["queue_wait_ms_p99"] = WaitP99,
+            ["orchestrator_cpu_s"] = Math.Round(CpuSeconds, 2),
+            ["orchestrator_peak_rss_mb_sampled"] = Math.Round(PeakRssSampledMb, 1),
+            ["orchestrator_peak_rss_mb_vmhwm"] = Math.Round(PeakRssHwmMb, 1),
+            ["slots_still_held_at_end"] = StillHeld,
+        };
+    }
+}
