@@ -278,15 +278,40 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
             _ => outcome.ToString(),
         });
 
-        // Stopping the connections gives their slots back (DeathWatch in the gate) and disconnects once each.
-        foreach (var connection in _connections.Keys)
-        {
-            Context.Stop(connection);
-        }
-
         Context.Parent.Tell(new AttemptEnded(_request.AttemptId, outcome));
         _reportTo.Tell(outcome);
-        Context.Stop(Self);
+
+        // Cancelled connections stop (their slots go back by DeathWatch in the gate, each disconnected once);
+        // one whose connect is still in flight first waits for the proxy's answer, so the gate never hands out
+        // a slot the proxy still holds. This actor lingers, silent, until they are gone.
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Tell(new CancelConnection("attempt ended"));
+        }
+
+        Become(Draining);
+        Timers.StartSingleTimer(nameof(DrainTimedOut), DrainTimedOut.Instance,
+            _connectionSettings.ConnectTimeout + TimeSpan.FromSeconds(10));
+        StopWhenDrained();
+    }
+
+    private void Draining()
+    {
+        Receive<Terminated>(t =>
+        {
+            _connections.Remove(t.ActorRef);
+            StopWhenDrained();
+        });
+        Receive<DrainTimedOut>(_ => Context.Stop(Self));
+        ReceiveAny(_ => { });
+    }
+
+    private void StopWhenDrained()
+    {
+        if (_connections.Count == 0)
+        {
+            Context.Stop(Self);
+        }
     }
 
     private void Output(string line) => _reportTo.Tell(new AttemptOutput(_request.AttemptId, line));
@@ -304,5 +329,10 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
     private sealed record AttemptTimedOut
     {
         public static readonly AttemptTimedOut Instance = new();
+    }
+
+    private sealed record DrainTimedOut
+    {
+        public static readonly DrainTimedOut Instance = new();
     }
 }

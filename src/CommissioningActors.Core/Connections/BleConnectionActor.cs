@@ -41,6 +41,12 @@ public sealed record ConnectionEstablished(
 public sealed record ConnectionFailed(string Address, string ProxyId, string ErrorCode, string Message);
 
 /// <summary>
+/// The attempt no longer needs this connection. Stops at once, except while a connect is in flight: the proxy
+/// holds a slot for it until it is answered, so the lease is kept until then and the handle torn down.
+/// </summary>
+public sealed record CancelConnection(string Reason);
+
+/// <summary>
 /// One per BLE connection: slot lease -> connect -> GATT discovery -> C3 read -> BTP handshake.
 /// Reports progress and the outcome to its parent. The lease is held by this actor's lifetime; on stop the
 /// handle is given back to the session, which sends `disconnect` at most once.
@@ -56,6 +62,8 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
     private int _mtu = BtpHandshake.MinimumAttMtu;
     private byte[]? _additionalData;
     private bool _done;
+    private bool _connectInFlight;
+    private bool _cancelling;
 
     public BleConnectionActor(ConnectionTarget target, ConnectionSettings settings)
     {
@@ -76,6 +84,18 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
                 aborted ? $"proxy {_target.ProxyId} disconnected" : $"device at {_target.Address} disconnected: {lost.Reason}");
         });
         Receive<ConnectsAborted>(OnConnectsAborted);
+        Receive<CancelConnection>(_ =>
+        {
+            _done = true; // nothing more is reported to the attempt
+            if (_connectInFlight)
+            {
+                _cancelling = true;
+            }
+            else
+            {
+                Context.Stop(Self);
+            }
+        });
         Receive<StepTimedOut>(t => Fail(BleErrorCodes.Timeout, t.What));
         Receive<Terminated>(t => Fail(BleErrorCodes.ConnectionAborted,
             t.ActorRef.Equals(_target.Gate) ? $"proxy {_target.ProxyId} disconnected while this connect was queued"
@@ -98,6 +118,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
     {
         _leaseGeneration = granted.Generation;
         Progress($"Connection slot acquired on {_target.ProxyId}; connecting to {_target.Address}");
+        _connectInFlight = true;
         Execute(new Connect(_target.Address, (int)_settings.ConnectTimeout.TotalMilliseconds));
     }
 
@@ -106,8 +127,16 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
         switch (ok.Result)
         {
             case ConnectResult connected:
+                _connectInFlight = false;
                 _handle = connected.ConnectionHandle;
                 _mtu = connected.Mtu;
+                if (_cancelling)
+                {
+                    // The slot at the proxy is ours until this handle is disconnected (PostStop): only now let it go.
+                    Context.Stop(Self);
+                    return;
+                }
+
                 if (_abortedGeneration > _leaseGeneration)
                 {
                     // The connect finished after an abort: tear it down (once, via PostStop) rather than keep the slot.
@@ -187,6 +216,16 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
     private void OnFailed(BleCommandFailed failed)
     {
         var error = failed.Error;
+        if (failed.Command is Connect)
+        {
+            _connectInFlight = false;
+            if (_cancelling)
+            {
+                Context.Stop(Self);
+                return;
+            }
+        }
+
         switch (failed.Command)
         {
             case RequestMtu:

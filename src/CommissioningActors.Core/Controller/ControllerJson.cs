@@ -95,7 +95,10 @@ public static class ControllerJson
         JobOutputAppended e => ("job_output", new JsonObject { ["job_id"] = e.JobId, ["seq"] = e.Sequence, ["line"] = e.Line }),
         JobProgressed e => ("job_progress", new JsonObject
         {
-            ["job_id"] = e.JobId, ["phase"] = e.Phase, ["candidates"] = e.Candidates, ["connections"] = e.Connections,
+            ["job_id"] = e.JobId,
+            ["phase"] = e.Phase,
+            ["candidates"] = e.Candidates,
+            ["connections"] = e.Connections,
         }),
         JobEvicted e => ("job_evicted", new JsonObject { ["job_id"] = e.JobId }),
         ProxyConnected p => ("proxy_connected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["slots"] = p.Slots }),

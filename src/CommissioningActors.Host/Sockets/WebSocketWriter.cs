@@ -60,7 +60,8 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
 
     public async Task SendThenCloseAsync(string lastFrame, int status, string reason)
     {
-        using var grace = new CancellationTokenSource(closeGrace);
+        // Half the close grace for the last frame: a stalled peer is dropped well within the grace period.
+        using var grace = new CancellationTokenSource(closeGrace / 2);
         try
         {
             await _sending.WaitAsync(grace.Token);
