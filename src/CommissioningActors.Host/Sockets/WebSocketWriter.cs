@@ -50,7 +50,7 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
         await _sending.WaitAsync();
         try
         {
-            await CloseOutputAsync(status, reason);
+            await CloseOutputAsync(status, reason, closeGrace);
         }
         finally
         {
@@ -80,7 +80,8 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
                 await socket.SendAsync(Encoding.UTF8.GetBytes(lastFrame), WebSocketMessageType.Text, true, grace.Token);
             }
 
-            await CloseOutputAsync(status, reason);
+            // A client this far behind is not going to answer the close promptly either.
+            await CloseOutputAsync(status, reason, closeGrace / 2);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -92,7 +93,7 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
         }
     }
 
-    private async Task CloseOutputAsync(int status, string reason)
+    private async Task CloseOutputAsync(int status, string reason, TimeSpan abortAfter)
     {
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
@@ -102,7 +103,7 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
         await socket.CloseOutputAsync((WebSocketCloseStatus)status, reason, CancellationToken.None);
 
         // A peer that never answers the close must not keep the receive loop alive.
-        _ = Task.Delay(closeGrace).ContinueWith(_ =>
+        _ = Task.Delay(abortAfter).ContinueWith(_ =>
         {
             if (socket.State != WebSocketState.Closed)
             {
