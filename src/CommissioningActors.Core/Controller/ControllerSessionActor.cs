@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Streams;
 using CommissioningActors.Core.Commissioning;
 using CommissioningActors.Core.Events;
@@ -33,6 +34,7 @@ public sealed class ControllerSessionActor : ReceiveActor
     private readonly ISocketWriter _writer;
     private readonly ControllerServices _services;
     private readonly Dictionary<string, IActorRef> _streams = new(StringComparer.Ordinal);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _requests;
     private bool _closing;
 
@@ -228,6 +230,8 @@ public sealed class ControllerSessionActor : ReceiveActor
 
         // Fail closed: a client this far behind reconnects and reseeds from a fresh snapshot.
         _closing = true;
+        _log.Warning("Controller client fell {0} events behind on stream {1}; sending backpressure and closing its socket",
+            overflow.BufferSize, overflow.MessageId);
         var frame = ControllerCodec.Error(overflow.MessageId, ControllerErrorCodes.Backpressure,
             $"stream fell {overflow.BufferSize} events behind; reconnect and subscribe again");
         _writer.SendThenCloseAsync(frame, 1008, "backpressure");

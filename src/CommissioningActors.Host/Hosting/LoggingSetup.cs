@@ -13,7 +13,9 @@ public static class LoggingSetup
 
     public static void Configure(LoggerConfiguration logger, IConfiguration configuration)
     {
-        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext();
+        logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext()
+            // A follower overflowing is a slow client, not a server fault: the session logs it as a warning.
+            .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("Failing because buffer is full", StringComparison.Ordinal));
         if (configuration.GetValue<bool>("Logs:Json"))
         {
             logger.WriteTo.Console(new CompactJsonFormatter());
