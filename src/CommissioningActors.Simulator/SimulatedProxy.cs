@@ -287,20 +287,22 @@ public sealed class SimulatedProxy : IAsyncDisposable
         }
     }
 
-    private async Task AnswerCloseAsync()
+    private Task AnswerCloseAsync() => CloseOutputQuietlyAsync(WebSocketState.CloseReceived, "bye");
+
+    /// <summary>Best-effort close from the given state; the peer may be gone already.</summary>
+    private async Task CloseOutputQuietlyAsync(WebSocketState from, string reason)
     {
         await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_socket.State == WebSocketState.CloseReceived)
+            if (_socket.State == from)
             {
                 using var cts = new CancellationTokenSource(CloseTimeout);
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token).ConfigureAwait(false);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, cts.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The peer is gone already.
         }
         finally
         {
@@ -1019,23 +1021,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         }
 
         StopScanning();
-        await _sendLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_socket.State == WebSocketState.Open)
-            {
-                using var cts = new CancellationTokenSource(CloseTimeout);
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "simulator stopping", cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // Closing is best effort.
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        await CloseOutputQuietlyAsync(WebSocketState.Open, "simulator stopping").ConfigureAwait(false);
 
         // Give the server a moment to answer the close, then stop reading regardless.
         await Task.WhenAny(_completion.Task, Task.Delay(CloseTimeout)).ConfigureAwait(false);

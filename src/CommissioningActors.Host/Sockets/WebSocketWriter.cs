@@ -9,7 +9,7 @@ namespace CommissioningActors.Host.Sockets;
 /// into the socket is backpressured by real sends. A close after a last frame never waits on a stalled peer
 /// for longer than the grace period: then the socket is aborted.
 /// </summary>
-public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISocketWriter, IDisposable
+public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISocketWriter
 {
     private readonly SemaphoreSlim _sending = new(1, 1);
 
@@ -111,6 +111,4 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
             }
         }, TaskScheduler.Default);
     }
-
-    public void Dispose() => _sending.Dispose();
 }
