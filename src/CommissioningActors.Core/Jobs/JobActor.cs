@@ -91,7 +91,7 @@ public sealed class JobActor : ReceiveActor
         }
 
         _state = _state with { Status = JobStatus.Running, StartedAt = DateTimeOffset.UtcNow };
-        Publish(new JobLifecycleChanged("job_started", _state));
+        Publish(new JobLifecycleChanged("job_started", State()));
         if (_cancelRequested is not null)
         {
             started.Attempt.Tell(new CancelAttempt(_cancelRequested));
@@ -119,7 +119,7 @@ public sealed class JobActor : ReceiveActor
         }
 
         var sequence = _output.Append(line);
-        _state = _state with { OutputLines = _output.TotalAppended, OutputElided = _output.Elided, SawSlotExhaustion = _output.SawSlotExhaustion };
+        // Output counters live in the buffer; they are folded into JobState only when a state is handed out.
         Publish(new JobOutputAppended(_state.JobId, sequence, _output.Newest!));
     }
 
@@ -160,13 +160,18 @@ public sealed class JobActor : ReceiveActor
             ErrorCode = errorCode,
             // Failure messages come from the attempt and the proxy, not the buffer: redact them too.
             ErrorMessage = message is null ? null : _secrets.Redact(message),
-            OutputLines = _output.TotalAppended,
-            OutputElided = _output.Elided,
         };
-        Publish(new JobLifecycleChanged(eventName, _state));
+        Publish(new JobLifecycleChanged(eventName, State()));
     }
 
-    private JobSnapshot Snapshot() => new(_state, _output.Snapshot());
+    private JobSnapshot Snapshot() => new(State(), _output.Snapshot());
+
+    private JobState State() => _state with
+    {
+        OutputLines = _output.TotalAppended,
+        OutputElided = _output.Elided,
+        SawSlotExhaustion = _output.SawSlotExhaustion,
+    };
 
     private void Publish(JobEvent e)
     {

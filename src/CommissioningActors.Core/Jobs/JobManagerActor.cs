@@ -12,7 +12,7 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _commissioning;
     private readonly JobSettings _settings;
-    private readonly Dictionary<string, (IActorRef Job, JobState State)> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
     private readonly SubscriberSet _followers = new();
 
     public JobManagerActor(IActorRef commissioning, JobSettings settings)
@@ -25,7 +25,8 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
         {
             if (_jobs.TryGetValue(e.JobId, out var entry))
             {
-                _jobs[e.JobId] = (entry.Job, e.State);
+                entry.State = e.State;
+                entry.Lines = Math.Max(entry.Lines, e.State.OutputLines);
                 Forward(e);
                 if (e.State.IsTerminal)
                 {
@@ -37,7 +38,8 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
         {
             if (_jobs.TryGetValue(e.JobId, out var entry))
             {
-                _jobs[e.JobId] = (entry.Job, entry.State with { OutputLines = e.Sequence });
+                // Per line only a counter moves; a frozen JobState is built when one is handed out.
+                entry.Lines = e.Sequence;
                 _followers.Publish(e, Self);
             }
         });
@@ -105,11 +107,12 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
 
         var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, _commissioning, Self, _settings.Output), $"job-{id}");
         Context.Watch(job);
-        _jobs[id] = (job, new JobState(id, create.Request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false));
+        _jobs[id] = new Entry(job, new JobState(id, create.Request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false));
         Sender.Tell(new JobCreated(id, job));
     }
 
-    private List<JobState> States() => _jobs.Values.Select(j => j.State).OrderBy(s => s.CreatedAt).ToList();
+    private List<JobState> States() =>
+        _jobs.Values.Select(j => j.State with { OutputLines = j.Lines }).OrderBy(s => s.CreatedAt).ToList();
 
     private void Forward(JobEvent e)
     {
@@ -122,7 +125,7 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
         var finished = _jobs.Values.Where(j => j.State.IsTerminal).OrderBy(j => j.State.FinishedAt).ToList();
         var cutoff = DateTimeOffset.UtcNow - _settings.RetainFinishedFor;
         var excess = finished.Count - _settings.RetainFinished;
-        foreach (var (job, state) in finished)
+        foreach (var (job, state) in finished.Select(e => (e.Job, e.State)))
         {
             if (excess-- > 0 || state.FinishedAt < cutoff)
             {
@@ -137,5 +140,15 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
     private sealed record EvictTick
     {
         public static readonly EvictTick Instance = new();
+    }
+
+    /// <summary>The manager's view of one job; mutated only inside this actor.</summary>
+    private sealed class Entry(IActorRef job, JobState state)
+    {
+        public IActorRef Job { get; } = job;
+
+        public JobState State { get; set; } = state;
+
+        public long Lines { get; set; }
     }
 }

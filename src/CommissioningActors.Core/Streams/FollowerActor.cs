@@ -30,6 +30,8 @@ public sealed record FollowerFailed(string MessageId, string Reason);
 /// </summary>
 public sealed class FollowerActor : ReceiveActor
 {
+    private const int MaxBatch = 64;
+
     private readonly string _messageId;
     private readonly IActorRef _publisher;
     private readonly object _subscribe;
@@ -71,10 +73,17 @@ public sealed class FollowerActor : ReceiveActor
 
     protected override void PreStart()
     {
+        // Frames that piled up while a send was under way go out together (one turn of the writer's lock);
+        // the batch is bounded, so the follower's buffer stays the bound that overflows.
         var (stream, done) = Source.ActorRef<string>(_bufferSize, OverflowStrategy.Fail)
-            .SelectAsync(1, async frame =>
+            .Batch(MaxBatch, frame => new List<string> { frame }, (batch, frame) =>
             {
-                await _writer.SendTextAsync(frame);
+                batch.Add(frame);
+                return batch;
+            })
+            .SelectAsync(1, async batch =>
+            {
+                await _writer.SendTextsAsync(batch);
                 return NotUsed.Instance;
             })
             .ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Both)

@@ -29,6 +29,27 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
         }
     }
 
+    public async Task SendTextsAsync(IReadOnlyList<string> texts)
+    {
+        await _sending.WaitAsync();
+        try
+        {
+            foreach (var text in texts)
+            {
+                if (socket.State != WebSocketState.Open)
+                {
+                    return;
+                }
+
+                await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
     public async Task SendBinaryAsync(byte[] data)
     {
         await _sending.WaitAsync();
