@@ -30,6 +30,9 @@ public sealed class ControllerSessionActor : ReceiveActor
         typeof(ControllerSessionActor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? "0.0.0";
 
+    /// <summary>Each stream costs an actor, a buffer and a subscription: a client gets a handful, not unbounded.</summary>
+    public const int MaxStreams = 16;
+
     private readonly IActorRef _outbound;
     private readonly ISocketWriter _writer;
     private readonly ControllerServices _services;
@@ -45,6 +48,7 @@ public sealed class ControllerSessionActor : ReceiveActor
         _services = services;
 
         Receive<SocketTextReceived>(frame => OnCommand(frame.Utf8));
+        Receive<SocketFlowCheck>(check => check.Processed.TrySetResult());
         Receive<SocketBinaryReceived>(_ =>
             Send(ControllerCodec.Error(null, ControllerErrorCodes.InvalidCommand, "binary frames are not part of the controller API")));
         Receive<FollowerOverflowed>(OnOverflow);
@@ -55,6 +59,13 @@ public sealed class ControllerSessionActor : ReceiveActor
         });
         Receive<Terminated>(t =>
         {
+            if (t.ActorRef.Equals(_outbound))
+            {
+                // The socket's outbound side is gone (the pump ended, maybe before we were attached).
+                Context.Stop(Self);
+                return;
+            }
+
             foreach (var id in _streams.Where(s => s.Value.Equals(t.ActorRef)).Select(s => s.Key).ToList())
             {
                 _streams.Remove(id);
@@ -67,7 +78,11 @@ public sealed class ControllerSessionActor : ReceiveActor
     public static Props Props(IActorRef outbound, ISocketWriter writer, ControllerServices services) =>
         Akka.Actor.Props.Create(() => new ControllerSessionActor(outbound, writer, services));
 
-    protected override void PreStart() => ServerInfo(null);
+    protected override void PreStart()
+    {
+        Context.Watch(_outbound);
+        ServerInfo(null);
+    }
 
     // A stream's failure is one client's problem; never restart a session into a half-known socket state.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
@@ -210,6 +225,13 @@ public sealed class ControllerSessionActor : ReceiveActor
 
     private void Follow(string messageId, IActorRef publisher, object subscribe, IFollowFormat format)
     {
+        if (_streams.Count >= MaxStreams)
+        {
+            Send(ControllerCodec.Error(messageId, ControllerErrorCodes.InvalidArgs,
+                $"at most {MaxStreams} streams per connection; unsubscribe one first"));
+            return;
+        }
+
         if (_streams.ContainsKey(messageId))
         {
             Send(ControllerCodec.Error(messageId, ControllerErrorCodes.InvalidArgs, "a stream with this message_id is already open"));

@@ -28,15 +28,26 @@ public sealed record GetInitialState
 /// Keeps the state subscribe_events starts from, fed by the event stream, and hands it out in the same step
 /// as the subscription. Repeated advertisements are not news: only a first sighting per (proxy, address) is.
 /// </summary>
-public sealed class EventHubActor : ReceiveActor
+public sealed class EventHubActor : ReceiveActor, IWithTimers
 {
     private readonly Dictionary<string, ProxyView> _proxies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobStatus> _jobs = new(StringComparer.Ordinal);
-    private readonly HashSet<(string ProxyId, string Address)> _seen = [];
+    // Matter sightings already announced, with when they were last seen (pruned like the registry's).
+    private readonly Dictionary<(string ProxyId, string Address), DateTimeOffset> _seen = [];
+    private readonly TimeSpan _forgetAfter;
     private readonly SubscriberSet _subscribers = new();
 
-    public EventHubActor()
+    public EventHubActor(TimeSpan? forgetAfter = null)
     {
+        _forgetAfter = forgetAfter ?? TimeSpan.FromMinutes(10);
+        Receive<Prune>(_ =>
+        {
+            var cutoff = DateTimeOffset.UtcNow - _forgetAfter;
+            foreach (var key in _seen.Where(s => s.Value < cutoff).Select(s => s.Key).ToList())
+            {
+                _seen.Remove(key);
+            }
+        });
         Receive<ProxyConnected>(p =>
         {
             _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0);
@@ -45,12 +56,24 @@ public sealed class EventHubActor : ReceiveActor
         Receive<ProxyDisconnected>(p =>
         {
             _proxies.Remove(p.ProxyId);
-            _seen.RemoveWhere(s => s.ProxyId == p.ProxyId);
+            foreach (var key in _seen.Keys.Where(k => k.ProxyId == p.ProxyId).ToList())
+            {
+                _seen.Remove(key);
+            }
+
             Publish(p);
         });
         Receive<DeviceSeen>(d =>
         {
-            if (_seen.Add((d.ProxyId, d.Address)))
+            // Only Matter devices are news for a commissioning dashboard; other advertisements would flood it.
+            if (d.Matter is null)
+            {
+                return;
+            }
+
+            var isNew = !_seen.ContainsKey((d.ProxyId, d.Address));
+            _seen[(d.ProxyId, d.Address)] = d.At;
+            if (isNew)
             {
                 Publish(d);
             }
@@ -74,10 +97,13 @@ public sealed class EventHubActor : ReceiveActor
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new EventHubActor());
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TimeSpan? forgetAfter = null) => Akka.Actor.Props.Create(() => new EventHubActor(forgetAfter));
 
     protected override void PreStart()
     {
+        Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance, TimeSpan.FromTicks(Math.Max(_forgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks)));
         foreach (var type in new[]
                  {
                      typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(DeviceSeen), typeof(SlotAcquired),
@@ -105,4 +131,9 @@ public sealed class EventHubActor : ReceiveActor
         _jobs.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()));
 
     private void Publish(object e) => _subscribers.Publish(e, Self);
+
+    private sealed record Prune
+    {
+        public static readonly Prune Instance = new();
+    }
 }

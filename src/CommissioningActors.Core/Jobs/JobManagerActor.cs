@@ -131,7 +131,9 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
             {
                 _jobs.Remove(state.JobId);
                 Context.Unwatch(job);
-                Context.Stop(job);
+
+                // Ordered after requests already forwarded to it (a Stop would overtake them and strand a follower).
+                job.Tell(PoisonPill.Instance);
                 Forward(new JobEvicted(state.JobId));
             }
         }

@@ -105,6 +105,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             }
         });
         Receive<SocketBinaryReceived>(_ => CloseAndStop(1002, "expected hello as the first frame"));
+        Receive<SocketFlowCheck>(check => check.Processed.TrySetResult());
         Receive<HelloTimedOut>(_ =>
         {
             _log.Warning("Proxy {0} ({1}) sent no hello within {2}; closing", _proxyId, _name, _settings.HandshakeTimeout);
@@ -120,6 +121,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     {
         Receive<SocketTextReceived>(frame => OnText(frame.Utf8));
         Receive<SocketBinaryReceived>(frame => OnBinary(frame.Data));
+        Receive<SocketFlowCheck>(check => check.Processed.TrySetResult());
         Receive<ExecuteBleCommand>(OnExecute);
         Receive<MarkCommandUnsupported>(m => _unsupported.Add(m.CommandName));
         Receive<ReleaseConnection>(release =>
@@ -253,7 +255,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             {
                 _log.Info("Proxy {0} ({1}): connect finished after its requester stopped; disconnecting handle {2}",
                     _proxyId, _name, connected.ConnectionHandle);
-                Send(new CommandFrame(_nextId++, new Disconnect(connected.ConnectionHandle)));
+                SendCommand(new Disconnect(connected.ConnectionHandle), Self, null);
                 return;
             }
 
@@ -277,7 +279,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         {
             _log.Info("Proxy {0} ({1}): connect id {2} succeeded after its timeout; disconnecting handle {3}",
                 _proxyId, _name, response.Id, late.ConnectionHandle);
-            Send(new CommandFrame(_nextId++, new Disconnect(late.ConnectionHandle)));
+            SendCommand(new Disconnect(late.ConnectionHandle), Self, null);
         }
     }
 
@@ -315,7 +317,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         {
             _handleOwners.Remove(handle);
             _log.Info("Proxy {0} ({1}): owner of handle {2} stopped without disconnecting; disconnecting", _proxyId, _name, handle);
-            Send(new CommandFrame(_nextId++, new Disconnect(handle)));
+            SendCommand(new Disconnect(handle), Self, null);
         }
     }
 

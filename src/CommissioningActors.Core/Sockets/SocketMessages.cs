@@ -5,6 +5,12 @@ public sealed record SocketTextReceived(byte[] Utf8);
 
 public sealed record SocketBinaryReceived(byte[] Data);
 
+/// <summary>
+/// Inbound flow control: the pump sends one every few frames and reads on only once the owner has handled it
+/// (and so everything before it), so a peer cannot flood an actor's mailbox faster than it is processed.
+/// </summary>
+public sealed record SocketFlowCheck(TaskCompletionSource Processed);
+
 /// <summary>The peer went away (close frame, abort, or the server closed it).</summary>
 public sealed record SocketClosed(string Reason);
 

@@ -49,7 +49,8 @@ public static class CommissioningHost
         }
 
         var app = builder.Build();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // A peer that vanishes without closing (a proxy losing power) is noticed within a minute, not after TCP gives up.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(40) });
         app.UseTokenForSockets(server.Token, "/ble", "/ws");
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.Map("/ble", BleEndpoint.HandleAsync);
@@ -86,15 +87,15 @@ public static class CommissioningHost
         akka.WithActors((system, registry) =>
         {
             var proxySettings = ProxySettings.FromConfig(system.Settings.Config);
-            var discovery = system.ActorOf(DiscoveryRegistryActor.Props(
-                system.Settings.Config.GetTimeSpan("commissioning.discovery.forget-after", TimeSpan.FromMinutes(10))), "discovery");
+            var forgetAfter = system.Settings.Config.GetTimeSpan("commissioning.discovery.forget-after", TimeSpan.FromMinutes(10));
+            var discovery = system.ActorOf(DiscoveryRegistryActor.Props(forgetAfter), "discovery");
             var gateSettings = GateSettings.FromConfig(system.Settings.Config);
             var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
             var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,
                 AttemptSettings.FromConfig(system.Settings.Config), ConnectionSettings.FromConfig(system.Settings.Config)), "commissioning");
             var jobSettings = JobSettings.FromConfig(system.Settings.Config);
             var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings), "jobs");
-            var events = system.ActorOf(EventHubActor.Props(), "events");
+            var events = system.ActorOf(EventHubActor.Props(forgetAfter), "events");
             var services = new ControllerServices(jobs, events, system.Materializer(namePrefix: "followers"), server.MaxMessageBytes,
                 jobSettings.FollowerBuffer);
             var controllers = system.ActorOf(ControllerHubActor.Props(services), "controllers");

@@ -15,7 +15,9 @@ namespace CommissioningActors.Host.Sockets;
 /// </summary>
 public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, int maxMessageBytes, int outboundBuffer, ILogger log)
 {
+    private const int FlowWindow = 64;
     private static readonly TimeSpan CloseHandshakeGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FlowCheckTimeout = TimeSpan.FromSeconds(30);
     private readonly WebSocketWriter _writer = new(socket, CloseHandshakeGrace);
 
     /// <summary>Runs until the socket is closed. attach receives the outbound ref and the writer, and returns the owning actor.</summary>
@@ -67,6 +69,8 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
         var chunk = ArrayPool<byte>.Shared.Rent(8 * 1024);
         var message = new ArrayBufferWriter<byte>(8 * 1024);
         var tooBig = false;
+        var sinceCheck = 0;
+        TaskCompletionSource? lastCheck = null;
         try
         {
             while (true)
@@ -114,12 +118,37 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
                 owner.Tell(result.MessageType == WebSocketMessageType.Text
                     ? new SocketTextReceived(bytes)
                     : new SocketBinaryReceived(bytes));
+
+                // Read on only while the owner keeps up: at most two windows of frames wait in its mailbox.
+                if (++sinceCheck == FlowWindow)
+                {
+                    sinceCheck = 0;
+                    if (!await WaitForOwnerAsync(lastCheck))
+                    {
+                        log.LogWarning("Peer's frames are not being processed in time; closing");
+                        outbound.Tell(new CloseSocket((int)WebSocketCloseStatus.PolicyViolation, "too many frames"));
+                        return "owner not keeping up";
+                    }
+
+                    lastCheck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    owner.Tell(new SocketFlowCheck(lastCheck));
+                }
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    private static async Task<bool> WaitForOwnerAsync(TaskCompletionSource? check)
+    {
+        if (check is null)
+        {
+            return true;
+        }
+
+        return await Task.WhenAny(check.Task, Task.Delay(FlowCheckTimeout)) == check.Task;
     }
 
     private async Task<NotUsed> SendAsync(SocketOutbound message)

@@ -68,7 +68,13 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
 
     public async Task CloseAsync(int status, string reason)
     {
-        await _sending.WaitAsync();
+        if (!await _sending.WaitAsync(closeGrace))
+        {
+            // A send is stuck on a peer that does not read: it will not take a close frame either.
+            socket.Abort();
+            return;
+        }
+
         try
         {
             await CloseOutputAsync(status, reason, closeGrace);
@@ -121,9 +127,8 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
             return;
         }
 
-        await socket.CloseOutputAsync((WebSocketCloseStatus)status, reason, CancellationToken.None);
-
-        // A peer that never answers the close must not keep the receive loop alive.
+        // Armed before the close is sent: neither a close frame that cannot be written nor a peer that never
+        // answers it may keep the socket (and its receive loop) alive.
         _ = Task.Delay(abortAfter).ContinueWith(_ =>
         {
             if (socket.State != WebSocketState.Closed)
@@ -131,5 +136,6 @@ public sealed class WebSocketWriter(WebSocket socket, TimeSpan closeGrace) : ISo
                 socket.Abort();
             }
         }, TaskScheduler.Default);
+        await socket.CloseOutputAsync((WebSocketCloseStatus)status, reason, CancellationToken.None);
     }
 }

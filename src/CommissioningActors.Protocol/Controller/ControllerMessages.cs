@@ -25,6 +25,19 @@ public static class ControllerCodec
 
     public static (ControllerCommand? Command, ControllerCommandError? Error) ParseCommand(ReadOnlySpan<byte> utf8, int maxBytes)
     {
+        try
+        {
+            return Parse(utf8, maxBytes);
+        }
+        catch (ArgumentException e)
+        {
+            // JsonObject throws this for a duplicate key, on first access.
+            return (null, new ControllerCommandError(null, ControllerErrorCodes.InvalidCommand, $"invalid JSON object: {e.Message}"));
+        }
+    }
+
+    private static (ControllerCommand? Command, ControllerCommandError? Error) Parse(ReadOnlySpan<byte> utf8, int maxBytes)
+    {
         if (utf8.Length > maxBytes)
         {
             return (null, new ControllerCommandError(null, ControllerErrorCodes.InvalidCommand, $"frame exceeds {maxBytes} bytes"));

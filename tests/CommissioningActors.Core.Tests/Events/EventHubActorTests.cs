@@ -23,8 +23,9 @@ public sealed class EventHubActorTests : TestKit
 
     private ProxyConnected Proxy(int i) => new($"p{i:D3}", $"proxy {i}", TestActor, TestActor, 3);
 
-    private DeviceSeen Seen(string proxy, string address) =>
-        new(proxy, TestActor, address, -60, null, true, null, DateTimeOffset.UtcNow);
+    private DeviceSeen Seen(string proxy, string address, bool matter = true) =>
+        new(proxy, TestActor, address, -60, null, true,
+            matter ? new CommissioningActors.Protocol.Matter.MatterAdvertisement(3840, 0, 0xFFF1, 0x8001, false) : null, DateTimeOffset.UtcNow);
 
     [Fact]
     public void Initial_state_precedes_live_events_and_each_event_is_in_exactly_one_of_them()
@@ -84,6 +85,7 @@ public sealed class EventHubActorTests : TestKit
         Sys.EventStream.Publish(Seen("p2", "AA"));
         Sys.EventStream.Publish(Seen("p1", "AA"));
         Sys.EventStream.Publish(Seen("p1", "BB"));
+        Sys.EventStream.Publish(Seen("p1", "not-matter", matter: false));
 
         var seen = subscriber.ReceiveN(3).Cast<DeviceSeen>().Select(d => (d.ProxyId, d.Address)).ToList();
         Assert.Equal([("p1", "AA"), ("p2", "AA"), ("p1", "BB")], seen);

@@ -31,6 +31,8 @@ public sealed class ControllerSocketTests
     [InlineData("""{"message_id":"m1","command":42}""", "m1", "invalid_command")]
     [InlineData("""{"message_id":"m2","command":"launch_rockets"}""", "m2", "invalid_command")]
     [InlineData("""{"message_id":"m3","command":"server_info","args":"yes"}""", "m3", "invalid_args")]
+    [InlineData("""{"message_id":"m4","message_id":"m5","command":"server_info"}""", null, "invalid_command")]
+    [InlineData("""{"message_id":"m6","command":"get_job","args":{"job_id":"a","job_id":"b"}}""", "m6", "invalid_args")]
     public async Task Bad_input_gets_a_structured_error_and_the_connection_stays_up(string frame, string? messageId, string errorCode)
     {
         await using var host = await TestHost.StartAsync();

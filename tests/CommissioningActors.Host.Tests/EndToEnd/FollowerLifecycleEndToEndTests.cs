@@ -178,4 +178,21 @@ public sealed class FollowerLifecycleEndToEndTests
         Assert.NotNull((await NextForAsync(bystander, "l"))["result"]);
         await Eventually.GetAsync(() => FollowersAsync(job), n => n == 0, what: "overflowed follower gone");
     }
+
+    [Fact]
+    public async Task A_client_gets_a_bounded_number_of_streams()
+    {
+        await using var host = await TestHost.StartWithHoconAsync(Hocon);
+        await using var client = await ControllerAsync(host);
+        for (var i = 0; i < ControllerSessionActor.MaxStreams; i++)
+        {
+            await SendAsync(client, $"s{i}", "subscribe_events");
+            await NextForAsync(client, $"s{i}");
+        }
+
+        await SendAsync(client, "one-too-many", "subscribe_events");
+        Assert.Equal("invalid_args", (string?)(await NextForAsync(client, "one-too-many"))["error_code"]);
+        await Eventually.GetAsync(async () => await FollowersAsync(await host.ActorAsync<EventHubActor>()),
+            n => n == ControllerSessionActor.MaxStreams, what: "exactly the allowed streams");
+    }
 }
