@@ -88,6 +88,33 @@ public static class ControllerJson
         return summary;
     }
 
+    /// <summary>
+    /// The job_output frame, written directly: it is by far the most frequent frame, and building a JsonObject
+    /// per line costs more than the rest of its path. Same shape as <see cref="ControllerCodec.Event"/>.
+    /// </summary>
+    public static string JobOutputFrame(JobOutputAppended e, string? messageId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128 + e.Line.Length);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("event", "job_output");
+            w.WriteStartObject("data");
+            w.WriteString("job_id", e.JobId);
+            w.WriteNumber("seq", e.Sequence);
+            w.WriteString("line", e.Line);
+            w.WriteEndObject();
+            if (messageId is not null)
+            {
+                w.WriteString("message_id", messageId);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>A live event as (name, data), or null for messages that are not events.</summary>
     public static (string Name, JsonObject Data)? Event(object message) => message switch
     {

@@ -14,6 +14,7 @@ public sealed class FollowJobFormat : IFollowFormat
     {
         JobSnapshot s => ControllerCodec.Event("job_snapshot", ControllerJson.JobWithOutput(s), messageId),
         UnknownJob u => ControllerCodec.Error(messageId, ControllerErrorCodes.UnknownJob, $"no job with id '{u.JobId}'"),
+        JobOutputAppended o => ControllerJson.JobOutputFrame(o, messageId),
         JobEvent e when ControllerJson.Event(e) is { } ev => ControllerCodec.Event(ev.Name, ev.Data, messageId),
         _ => null,
     };
@@ -35,6 +36,7 @@ public sealed class FollowJobsFormat : IFollowFormat
 
     public string? Format(object message, string messageId) => message switch
     {
+        JobOutputAppended o => ControllerJson.JobOutputFrame(o, messageId),
         JobList list => ControllerCodec.Event("jobs_snapshot", new System.Text.Json.Nodes.JsonObject { ["jobs"] = ControllerJson.Jobs(list.Jobs) }, messageId),
         _ when ControllerJson.Event(message) is { } ev => ControllerCodec.Event(ev.Name, ev.Data, messageId),
         _ => null,
