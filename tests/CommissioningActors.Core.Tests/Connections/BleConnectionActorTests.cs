@@ -504,4 +504,42 @@ public sealed class BleConnectionActorTests : TestKit
         ExpectFailure(BleErrorCodes.ConnectionAborted);
         ExpectTerminated(connection);
     }
+
+    // The storm benchmark's finding: a loser stopped while its connect was in flight gave its lease back while
+    // the proxy still held the slot, so the next connect was refused.
+    [Fact]
+    public void Cancelled_while_connecting_it_keeps_the_lease_until_the_connect_is_answered_then_disconnects()
+    {
+        var connection = Start();
+        Grant();
+        var connect = ExpectCommand<Connect>();
+        connection.Tell(new CancelConnection("attempt ended"));
+        ExpectNoMsg(Quiet); // no Terminated: the proxy still holds the slot
+
+        Succeed(connect, new ConnectResult(Handle, 23));
+
+        ExpectReleasedOnce();
+        ExpectTerminated(connection);
+    }
+
+    [Fact]
+    public void Cancelled_while_connecting_it_stops_when_the_connect_fails()
+    {
+        var connection = Start();
+        Grant();
+        var connect = ExpectCommand<Connect>();
+        connection.Tell(new CancelConnection("attempt ended"));
+        Reject(connect, BleErrorCodes.Timeout, "no answer");
+        ExpectTerminated(connection);
+        _session.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Cancelled_while_queued_it_stops_at_once()
+    {
+        var connection = Start();
+        _gate.ExpectMsg<RequestSlot>();
+        connection.Tell(new CancelConnection("attempt ended"));
+        ExpectTerminated(connection);
+    }
 }
