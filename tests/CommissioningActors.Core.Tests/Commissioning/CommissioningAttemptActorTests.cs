@@ -129,7 +129,7 @@ public sealed class CommissioningAttemptActorTests : TestKit
     }
 
     /// <summary>ReportTo gets output lines then exactly one outcome; the parent hears AttemptEnded with it; the actor stops.</summary>
-    private T ExpectOutcome<T>(IActorRef attempt) where T : AttemptOutcome
+    private T ExpectOutcome<T>(IActorRef attempt, bool stops = true) where T : AttemptOutcome
     {
         var outcome = _reportTo.FishForMessage(m =>
         {
@@ -144,7 +144,11 @@ public sealed class CommissioningAttemptActorTests : TestKit
         var typed = Assert.IsType<T>(outcome);
         Assert.Equal(AttemptId, typed.AttemptId);
         Assert.Equal(new AttemptEnded(AttemptId, typed), _parent.ExpectMsg<AttemptEnded>());
-        ExpectTerminated(attempt);
+        if (stops)
+        {
+            ExpectTerminated(attempt);
+        }
+
         return typed;
     }
 
@@ -368,5 +372,26 @@ public sealed class CommissioningAttemptActorTests : TestKit
                 Assert.DoesNotContain(secret, line, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Fact]
+    public void An_ended_attempt_stays_until_a_loser_whose_connect_is_in_flight_has_given_its_slot_back()
+    {
+        var attempt = Start();
+        Matching(_p1.Saw(AddressA), _p2.Saw(AddressB));
+        AnswerProxies(_p1.Info(), _p2.Info());
+        var (_, winner) = ExpectSlotRequest(_p1);
+        var (_, loser) = ExpectSlotRequest(_p2);
+        loser.Tell(new SlotGranted(_p2.Id, 9, 0), _p2.Gate.Ref);
+        var connect = Assert.IsType<Connect>(_p2.Session.ExpectMsg<ExecuteBleCommand>().Command);
+
+        DriveToEstablished(_p1, winner, handle: 5);
+        ExpectOutcome<AttemptSucceeded>(attempt, stops: false);
+
+        // The loser's connect is still at the proxy: its lease (and so the attempt) must outlive the answer.
+        ExpectNoMsg(Quiet);
+        _p2.Session.Reply(new BleCommandSucceeded(connect, new ConnectResult(11, 23), null));
+        Assert.Equal(new ReleaseConnection(11), _p2.Session.ExpectMsg<ReleaseConnection>());
+        ExpectTerminated(attempt);
     }
 }
