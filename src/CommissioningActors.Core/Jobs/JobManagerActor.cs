@@ -125,16 +125,16 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
         var finished = _jobs.Values.Where(j => j.State.IsTerminal).OrderBy(j => j.State.FinishedAt).ToList();
         var cutoff = DateTimeOffset.UtcNow - _settings.RetainFinishedFor;
         var excess = finished.Count - _settings.RetainFinished;
-        foreach (var (job, state) in finished.Select(e => (e.Job, e.State)))
+        foreach (var entry in finished)
         {
-            if (excess-- > 0 || state.FinishedAt < cutoff)
+            if (excess-- > 0 || entry.State.FinishedAt < cutoff)
             {
-                _jobs.Remove(state.JobId);
-                Context.Unwatch(job);
+                _jobs.Remove(entry.State.JobId);
+                Context.Unwatch(entry.Job);
 
                 // Ordered after requests already forwarded to it (a Stop would overtake them and strand a follower).
-                job.Tell(PoisonPill.Instance);
-                Forward(new JobEvicted(state.JobId));
+                entry.Job.Tell(PoisonPill.Instance);
+                Forward(new JobEvicted(entry.State.JobId));
             }
         }
     }

@@ -102,7 +102,6 @@ public sealed class WebSocketPump(WebSocket socket, IMaterializer materializer, 
                 {
                     log.LogWarning("Peer sent a message over {Limit} bytes; closing with 1009", maxMessageBytes);
                     outbound.Tell(new CloseSocket((int)WebSocketCloseStatus.MessageTooBig, $"message exceeds {maxMessageBytes} bytes"));
-                    owner.Tell(new SocketClosed("message too big"));
                     tooBig = true;
                     continue;
                 }
