@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static CommissioningActors.Protocol.BleProxy.StrictJson;
 
 namespace CommissioningActors.Protocol.BleProxy;
 
@@ -18,7 +18,7 @@ namespace CommissioningActors.Protocol.BleProxy;
 /// Optional fields that are JSON null are treated as absent (Python clients emit null for None).
 /// Unknown extra fields are ignored for forward compatibility; duplicate property names are rejected.
 /// </remarks>
-public static class BleProxyCodec
+public static partial class BleProxyCodec
 {
     public const int ProtocolVersion = 1;
 
@@ -36,7 +36,7 @@ public static class BleProxyCodec
     // Relaxed escaping keeps base64 '+' and non-ASCII names readable; frames never end up in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly JsonElement EmptyObject = JsonElement.Parse("{}");
+    internal static readonly JsonElement EmptyObject = JsonElement.Parse("{}");
 
     // Server side: what arrives from a proxy.
     public static Parsed<ClientMessage> ParseClientMessage(ReadOnlySpan<byte> utf8Json, int maxBytes = DefaultMaxFrameBytes) =>
@@ -84,24 +84,25 @@ public static class BleProxyCodec
             return Parsed<BleCommandResult>.Fail(ParseErrorKind.InvalidValue, "command is null");
         }
 
+        if (BleCommandTable.Find(command) is not { ReadResult: { } read } entry)
+        {
+            return Parsed<BleCommandResult>.Ok(EmptyResult.Instance);
+        }
+
+        if (result is null)
+        {
+            return entry.ResultWhenAbsent is { } absent
+                ? Parsed<BleCommandResult>.Ok(absent)
+                : Parsed<BleCommandResult>.Fail(ParseErrorKind.MissingField, $"{command.Name}.result is required");
+        }
+
+        var path = command.Name + ".result";
         try
         {
-            switch (command)
-            {
-                case Connect or DiscoverServices or DiscoverCharacteristics or RequestMtu when result is null:
-                    return Parsed<BleCommandResult>.Fail(ParseErrorKind.MissingField, $"{command.Name}.result is required");
-                case ReadCharacteristic when result is null:
-                    return Parsed<BleCommandResult>.Ok(new ReadResult(null));
-                case Connect or DiscoverServices or DiscoverCharacteristics or RequestMtu or ReadCharacteristic:
-                    // Round-trip through a JsonDocument so one set of strict element readers serves both paths.
-                    using (var doc = JsonDocument.Parse(result!.ToJsonString(), DocumentOptions))
-                    {
-                        return Parsed<BleCommandResult>.Ok(ReadResult(command, doc.RootElement));
-                    }
-
-                default:
-                    return Parsed<BleCommandResult>.Ok(EmptyResult.Instance);
-            }
+            // Round-trip through a JsonDocument so one set of strict element readers serves both paths.
+            using var doc = JsonDocument.Parse(result.ToJsonString(), DocumentOptions);
+            RequireObject(doc.RootElement, path);
+            return Parsed<BleCommandResult>.Ok(read(doc.RootElement, path));
         }
         catch (RejectException e)
         {
@@ -109,7 +110,7 @@ public static class BleProxyCodec
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            return Parsed<BleCommandResult>.Fail(ParseErrorKind.InvalidValue, $"{command.Name}.result cannot be read: {e.Message}");
+            return Parsed<BleCommandResult>.Fail(ParseErrorKind.InvalidValue, $"{path} cannot be read: {e.Message}");
         }
     }
 
@@ -212,174 +213,6 @@ public static class BleProxyCodec
         _ => Parsed<T>.Fail(ParseErrorKind.MalformedJson, $"unreadable text: {e.Message}"),
     };
 
-    // ---- client -> server ----
-
-    private static ClientMessage ReadClientMessage(JsonElement root)
-    {
-        RequireObject(root, "message");
-
-        if (root.TryGetProperty("type", out var typeElement))
-        {
-            var type = AsString(typeElement, "type");
-            return type switch
-            {
-                "hello" => new Hello(RequiredInt(root, "version", "hello")),
-                _ => throw Reject(ParseErrorKind.UnknownMessage, $"unknown message type '{type}' from a proxy"),
-            };
-        }
-
-        if (root.TryGetProperty("event", out var eventElement))
-        {
-            var name = AsString(eventElement, "event");
-            var data = OptionalObject(root, "data", name) ?? EmptyObject;
-            var path = name + ".data";
-            return name switch
-            {
-                "device_discovered" => ReadDeviceDiscovered(data, path),
-                "disconnected" => new Disconnected(RequiredHandle(data, path), OptionalString(data, "reason", path)),
-                "scan_stopped" => new ScanStopped(OptionalString(data, "reason", path)),
-                "characteristic_notification" => new CharacteristicNotification(
-                    RequiredHandle(data, path),
-                    BleUuid.Normalize(RequiredUuid(data, "characteristic_uuid", path)),
-                    RequiredBase64(data, "value", path)),
-                _ => throw Reject(ParseErrorKind.UnknownMessage, $"unknown event '{name}'"),
-            };
-        }
-
-        if (root.TryGetProperty("id", out _))
-        {
-            return ReadCommandResponse(root);
-        }
-
-        throw Reject(ParseErrorKind.UnknownMessage, "message has none of 'type', 'event' or 'id'");
-    }
-
-    private static CommandResponse ReadCommandResponse(JsonElement root)
-    {
-        const string path = "response";
-        var id = RequiredInt(root, "id", path);
-        var success = RequiredBool(root, "success", path);
-        if (success)
-        {
-            var result = OptionalObject(root, "result", path);
-            return new CommandResponse(id, true, result is { } r ? JsonObject.Create(r.Clone()) : null, null, null);
-        }
-
-        var error = RequiredString(root, "error", path);
-        if (error.Length == 0)
-        {
-            throw Reject(ParseErrorKind.InvalidValue, "response.error must be a non-empty error code");
-        }
-
-        // message is human text and optional in practice; an absent one becomes "".
-        return new CommandResponse(id, false, null, error, OptionalString(root, "message", path) ?? string.Empty);
-    }
-
-    private static DeviceDiscovered ReadDeviceDiscovered(JsonElement data, string path)
-    {
-        var address = RequiredString(data, "address", path);
-        if (address.Length == 0)
-        {
-            throw Reject(ParseErrorKind.InvalidValue, $"{path}.address must not be empty");
-        }
-
-        var connectable = RequiredBool(data, "connectable", path);
-        var name = OptionalString(data, "name", path);
-        var rssi = OptionalInt(data, "rssi", path);
-
-        var serviceData = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        if (OptionalObject(data, "service_data", path) is { } sd)
-        {
-            foreach (var entry in sd.EnumerateObject())
-            {
-                var entryPath = $"{path}.service_data[\"{entry.Name}\"]";
-                if (!BleUuid.TryNormalize(entry.Name, out var uuid))
-                {
-                    throw Reject(ParseErrorKind.InvalidValue, $"{path}.service_data key '{entry.Name}' is not a UUID");
-                }
-
-                serviceData[uuid] = AsBase64(entry.Value, entryPath);
-            }
-        }
-
-        var manufacturerData = new Dictionary<int, byte[]>();
-        if (OptionalObject(data, "manufacturer_data", path) is { } md)
-        {
-            foreach (var entry in md.EnumerateObject())
-            {
-                var entryPath = $"{path}.manufacturer_data[\"{entry.Name}\"]";
-                if (!TryParseCompanyId(entry.Name, out var companyId))
-                {
-                    throw Reject(
-                        ParseErrorKind.InvalidValue,
-                        $"{path}.manufacturer_data key '{entry.Name}' is not a company id (decimal or 0x hex, 0..65535)");
-                }
-
-                manufacturerData[companyId] = AsBase64(entry.Value, entryPath);
-            }
-        }
-
-        var serviceUuids = OptionalUuidArray(data, "service_uuids", path, normalize: true) ?? [];
-        return new DeviceDiscovered(address, connectable, name, rssi, serviceData, manufacturerData, serviceUuids);
-    }
-
-    /// <summary>Bluetooth SIG company identifiers are 16-bit; proxies send them as decimal or "0x" hex strings.</summary>
-    private static bool TryParseCompanyId(string key, out int companyId)
-    {
-        companyId = 0;
-        var ok = key.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            ? key.Length > 2 && int.TryParse(key.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out companyId)
-            : key.Length > 0 && int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out companyId);
-        return ok && companyId is >= 0 and <= ushort.MaxValue;
-    }
-
-    private static BleCommandResult ReadResult(BleCommand command, JsonElement result)
-    {
-        var path = command.Name + ".result";
-        RequireObject(result, path);
-        return command switch
-        {
-            Connect => new ConnectResult(RequiredHandle(result, path), OptionalPositiveInt(result, "mtu", path) ?? DefaultAttMtu),
-            DiscoverServices => new ServicesResult(ReadServices(result, path)),
-            DiscoverCharacteristics => new CharacteristicsResult(ReadCharacteristics(result, path)),
-            ReadCharacteristic => new ReadResult(OptionalBase64(result, "value", path)),
-            RequestMtu => new MtuResult(RequiredPositiveInt(result, "mtu", path)),
-            _ => EmptyResult.Instance,
-        };
-    }
-
-    private static List<string> ReadServices(JsonElement result, string path)
-    {
-        var items = AsArray(Required(result, "services", path), path + ".services");
-        var uuids = new List<string>(items.GetArrayLength());
-        var i = 0;
-        foreach (var item in items.EnumerateArray())
-        {
-            var itemPath = $"{path}.services[{i++}]";
-            RequireObject(item, itemPath);
-            uuids.Add(BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath)));
-        }
-
-        return uuids;
-    }
-
-    private static List<CharacteristicInfo> ReadCharacteristics(JsonElement result, string path)
-    {
-        var items = AsArray(Required(result, "characteristics", path), path + ".characteristics");
-        var characteristics = new List<CharacteristicInfo>(items.GetArrayLength());
-        var i = 0;
-        foreach (var item in items.EnumerateArray())
-        {
-            var itemPath = $"{path}.characteristics[{i++}]";
-            RequireObject(item, itemPath);
-            var uuid = BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath));
-            var properties = OptionalStringArray(item, "properties", itemPath) ?? [];
-            characteristics.Add(new CharacteristicInfo(uuid, properties));
-        }
-
-        return characteristics;
-    }
-
     // ---- server -> client ----
 
     private static ServerMessage ReadServerMessage(JsonElement root)
@@ -405,231 +238,11 @@ public static class BleProxyCodec
             var name = AsString(commandElement, "command");
             var id = RequiredInt(root, "id", "command");
             var args = OptionalObject(root, "args", name) ?? EmptyObject;
-            return new CommandFrame(id, ReadCommand(name, args, name + ".args"));
+            var entry = BleCommandTable.Find(name) ?? throw Reject(ParseErrorKind.UnknownMessage, $"unknown command '{name}'");
+            return new CommandFrame(id, entry.ReadArgs(args, name + ".args"));
         }
 
         throw Reject(ParseErrorKind.UnknownMessage, "message has neither 'type' nor 'command'");
-    }
-
-    private static BleCommand ReadCommand(string name, JsonElement args, string path) => name switch
-    {
-        "start_scan" => new StartScan(
-            OptionalUuidArray(args, "service_uuids", path, normalize: false),
-            OptionalBool(args, "allow_duplicates", path) ?? true),
-        "stop_scan" => new StopScan(),
-        "connect" => new Connect(RequiredNonEmptyString(args, "address", path), OptionalPositiveInt(args, "timeout", path) ?? 30000),
-        "disconnect" => new Disconnect(RequiredHandle(args, path)),
-        "discover_services" => new DiscoverServices(RequiredHandle(args, path)),
-        "discover_characteristics" => new DiscoverCharacteristics(RequiredHandle(args, path), RequiredUuid(args, "service_uuid", path)),
-        "read_characteristic" => new ReadCharacteristic(RequiredHandle(args, path), RequiredUuid(args, "characteristic_uuid", path)),
-        "write_characteristic" => new WriteCharacteristic(
-            RequiredHandle(args, path),
-            RequiredUuid(args, "characteristic_uuid", path),
-            RequiredBase64(args, "value", path),
-            OptionalBool(args, "response", path) ?? false),
-        "subscribe_characteristic" => new SubscribeCharacteristic(RequiredHandle(args, path), RequiredUuid(args, "characteristic_uuid", path)),
-        "write_and_subscribe" => new WriteAndSubscribe(
-            RequiredHandle(args, path),
-            RequiredUuid(args, "write_uuid", path),
-            RequiredBase64(args, "write_value", path),
-            RequiredBool(args, "write_response", path),
-            RequiredUuid(args, "subscribe_uuid", path)),
-        "unsubscribe_characteristic" => new UnsubscribeCharacteristic(RequiredHandle(args, path), RequiredUuid(args, "characteristic_uuid", path)),
-        "request_mtu" => new RequestMtu(RequiredHandle(args, path), RequiredPositiveInt(args, "mtu", path)),
-        _ => throw Reject(ParseErrorKind.UnknownMessage, $"unknown command '{name}'"),
-    };
-
-    // ---- strict element readers; each failure names the field by its path ----
-
-    /// <summary>Carries a ParseError out of nested readers; never escapes this class.</summary>
-    private sealed class RejectException(ParseError error) : Exception(error.Message)
-    {
-        public ParseError Error { get; } = error;
-    }
-
-    private static RejectException Reject(ParseErrorKind kind, string message) => new(new ParseError(kind, message));
-
-    private static string KindName(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
-
-    private static RejectException WrongType(JsonElement element, string expected, string path) =>
-        Reject(
-            ParseErrorKind.WrongType,
-            element.ValueKind == JsonValueKind.Number
-                ? $"{path}: expected {expected}, got number {element.GetRawText()}"
-                : $"{path}: expected {expected}, got {KindName(element.ValueKind)}");
-
-    private static void RequireObject(JsonElement element, string path)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw WrongType(element, "a JSON object", path);
-        }
-    }
-
-    private static JsonElement Required(JsonElement obj, string name, string path) =>
-        obj.TryGetProperty(name, out var value)
-            ? value
-            : throw Reject(ParseErrorKind.MissingField, $"{path}.{name} is required");
-
-    private static JsonElement? Optional(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
-
-    private static string AsString(JsonElement element, string path) =>
-        element.ValueKind == JsonValueKind.String ? element.GetString()! : throw WrongType(element, "a string", path);
-
-    private static int AsInt(JsonElement element, string path)
-    {
-        if (element.ValueKind != JsonValueKind.Number)
-        {
-            throw WrongType(element, "an integer", path);
-        }
-
-        if (element.TryGetInt32(out var value))
-        {
-            return value;
-        }
-
-        // A fraction is the wrong kind of number; a whole number that does not fit is a bad value.
-        var whole = element.TryGetDecimal(out var d) && d == decimal.Truncate(d);
-        throw whole
-            ? Reject(ParseErrorKind.InvalidValue, $"{path}: {element.GetRawText()} is out of 32-bit integer range")
-            : WrongType(element, "an integer", path);
-    }
-
-    private static bool AsBool(JsonElement element, string path) => element.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw WrongType(element, "a boolean", path),
-    };
-
-    private static JsonElement AsArray(JsonElement element, string path) =>
-        element.ValueKind == JsonValueKind.Array ? element : throw WrongType(element, "an array", path);
-
-    private static byte[] AsBase64(JsonElement element, string path)
-    {
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            throw WrongType(element, "a base64 string", path);
-        }
-
-        return element.TryGetBytesFromBase64(out var bytes)
-            ? bytes
-            : throw Reject(ParseErrorKind.InvalidValue, $"{path}: not valid base64");
-    }
-
-    private static string RequiredString(JsonElement obj, string name, string path) =>
-        AsString(Required(obj, name, path), $"{path}.{name}");
-
-    private static string RequiredNonEmptyString(JsonElement obj, string name, string path)
-    {
-        var value = RequiredString(obj, name, path);
-        return value.Length > 0 ? value : throw Reject(ParseErrorKind.InvalidValue, $"{path}.{name} must not be empty");
-    }
-
-    private static string? OptionalString(JsonElement obj, string name, string path) =>
-        Optional(obj, name) is { } value ? AsString(value, $"{path}.{name}") : null;
-
-    private static int RequiredInt(JsonElement obj, string name, string path) =>
-        AsInt(Required(obj, name, path), $"{path}.{name}");
-
-    private static int? OptionalInt(JsonElement obj, string name, string path) =>
-        Optional(obj, name) is { } value ? AsInt(value, $"{path}.{name}") : null;
-
-    private static int RequiredPositiveInt(JsonElement obj, string name, string path) =>
-        Positive(RequiredInt(obj, name, path), $"{path}.{name}");
-
-    private static int? OptionalPositiveInt(JsonElement obj, string name, string path) =>
-        OptionalInt(obj, name, path) is { } value ? Positive(value, $"{path}.{name}") : null;
-
-    private static int Positive(int value, string path) =>
-        value > 0 ? value : throw Reject(ParseErrorKind.InvalidValue, $"{path} must be positive, got {value}");
-
-    /// <summary>Handles travel as 16-bit values in binary frames, so JSON handles must fit too.</summary>
-    private static int RequiredHandle(JsonElement obj, string path)
-    {
-        var handle = RequiredInt(obj, "connection_handle", path);
-        return handle is >= 0 and <= ushort.MaxValue
-            ? handle
-            : throw Reject(ParseErrorKind.InvalidValue, $"{path}.connection_handle must be 0..65535, got {handle}");
-    }
-
-    private static bool RequiredBool(JsonElement obj, string name, string path) =>
-        AsBool(Required(obj, name, path), $"{path}.{name}");
-
-    private static bool? OptionalBool(JsonElement obj, string name, string path) =>
-        Optional(obj, name) is { } value ? AsBool(value, $"{path}.{name}") : null;
-
-    private static JsonElement? OptionalObject(JsonElement obj, string name, string path)
-    {
-        if (Optional(obj, name) is not { } value)
-        {
-            return null;
-        }
-
-        RequireObject(value, $"{path}.{name}");
-        return value;
-    }
-
-    private static byte[] RequiredBase64(JsonElement obj, string name, string path) =>
-        AsBase64(Required(obj, name, path), $"{path}.{name}");
-
-    private static byte[]? OptionalBase64(JsonElement obj, string name, string path) =>
-        Optional(obj, name) is { } value ? AsBase64(value, $"{path}.{name}") : null;
-
-    /// <summary>Validates the UUID and returns it as written.</summary>
-    private static string RequiredUuid(JsonElement obj, string name, string path)
-    {
-        var value = RequiredString(obj, name, path);
-        return BleUuid.TryNormalize(value, out _)
-            ? value
-            : throw Reject(ParseErrorKind.InvalidValue, $"{path}.{name}: '{value}' is not a UUID");
-    }
-
-    private static List<string>? OptionalStringArray(JsonElement obj, string name, string path)
-    {
-        if (Optional(obj, name) is not { } value)
-        {
-            return null;
-        }
-
-        var array = AsArray(value, $"{path}.{name}");
-        var list = new List<string>(array.GetArrayLength());
-        var i = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            list.Add(AsString(item, $"{path}.{name}[{i++}]"));
-        }
-
-        return list;
-    }
-
-    private static List<string>? OptionalUuidArray(JsonElement obj, string name, string path, bool normalize)
-    {
-        var list = OptionalStringArray(obj, name, path);
-        for (var i = 0; list is not null && i < list.Count; i++)
-        {
-            if (!BleUuid.TryNormalize(list[i], out var normalized))
-            {
-                throw Reject(ParseErrorKind.InvalidValue, $"{path}.{name}[{i}]: '{list[i]}' is not a UUID");
-            }
-
-            if (normalize)
-            {
-                list[i] = normalized;
-            }
-        }
-
-        return list;
     }
 
     // ---- writing ----
@@ -643,130 +256,6 @@ public static class BleProxyCodec
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteClientMessage(Utf8JsonWriter w, ClientMessage message)
-    {
-        w.WriteStartObject();
-        switch (message)
-        {
-            case Hello hello:
-                w.WriteString("type", "hello");
-                w.WriteNumber("version", hello.Version);
-                break;
-            case CommandResponse response:
-                w.WriteNumber("id", response.Id);
-                w.WriteBoolean("success", response.Success);
-                if (response.Success)
-                {
-                    if (response.Result is not null)
-                    {
-                        w.WritePropertyName("result");
-                        response.Result.WriteTo(w);
-                    }
-                }
-                else
-                {
-                    if (string.IsNullOrEmpty(response.Error))
-                    {
-                        throw new ArgumentException("a failed CommandResponse needs an error code", nameof(message));
-                    }
-
-                    w.WriteString("error", response.Error);
-                    w.WriteString("message", response.Message ?? string.Empty);
-                }
-
-                break;
-            case BleEvent ev:
-                WriteEvent(w, ev);
-                break;
-            default:
-                throw new ArgumentException($"cannot serialize client message {message.GetType().Name}", nameof(message));
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void WriteEvent(Utf8JsonWriter w, BleEvent ev)
-    {
-        switch (ev)
-        {
-            case DeviceDiscovered d:
-                w.WriteString("event", "device_discovered");
-                w.WriteStartObject("data");
-                w.WriteString("address", d.Address);
-                w.WriteBoolean("connectable", d.Connectable);
-                if (d.Name is not null)
-                {
-                    w.WriteString("name", d.Name);
-                }
-
-                if (d.Rssi is { } rssi)
-                {
-                    w.WriteNumber("rssi", rssi);
-                }
-
-                if (d.ServiceData is { Count: > 0 })
-                {
-                    w.WriteStartObject("service_data");
-                    foreach (var (uuid, value) in d.ServiceData)
-                    {
-                        w.WriteBase64String(uuid, value);
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                if (d.ManufacturerData is { Count: > 0 })
-                {
-                    w.WriteStartObject("manufacturer_data");
-                    foreach (var (companyId, value) in d.ManufacturerData)
-                    {
-                        w.WriteBase64String(companyId.ToString(CultureInfo.InvariantCulture), value);
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                if (d.ServiceUuids is { Count: > 0 })
-                {
-                    WriteStringArray(w, "service_uuids", d.ServiceUuids);
-                }
-
-                w.WriteEndObject();
-                break;
-            case Disconnected d:
-                w.WriteString("event", "disconnected");
-                w.WriteStartObject("data");
-                w.WriteNumber("connection_handle", d.ConnectionHandle);
-                if (d.Reason is not null)
-                {
-                    w.WriteString("reason", d.Reason);
-                }
-
-                w.WriteEndObject();
-                break;
-            case ScanStopped s:
-                w.WriteString("event", "scan_stopped");
-                w.WriteStartObject("data");
-                if (s.Reason is not null)
-                {
-                    w.WriteString("reason", s.Reason);
-                }
-
-                w.WriteEndObject();
-                break;
-            case CharacteristicNotification n:
-                w.WriteString("event", "characteristic_notification");
-                w.WriteStartObject("data");
-                w.WriteNumber("connection_handle", n.ConnectionHandle);
-                w.WriteString("characteristic_uuid", n.CharacteristicUuid);
-                w.WriteBase64String("value", n.Value);
-                w.WriteEndObject();
-                break;
-            default:
-                throw new ArgumentException($"cannot serialize event {ev.GetType().Name}", nameof(ev));
-        }
     }
 
     private static void WriteServerMessage(Utf8JsonWriter w, ServerMessage message)
@@ -801,83 +290,18 @@ public static class BleProxyCodec
         w.WriteEndObject();
     }
 
-    /// <summary>Writes "args" unless the command has none. Defaults are written explicitly so third-party clients need not know them.</summary>
+    /// <summary>Writes "args" unless the command has none.</summary>
     private static void WriteArgs(Utf8JsonWriter w, BleCommand command)
     {
-        if (command is StopScan)
+        var entry = BleCommandTable.Find(command)
+            ?? throw new ArgumentException($"cannot serialize command {command.GetType().Name}", nameof(command));
+        if (entry.WriteArgs is not { } write)
         {
             return;
         }
 
         w.WriteStartObject("args");
-        switch (command)
-        {
-            case StartScan c:
-                if (c.ServiceUuids is not null)
-                {
-                    WriteStringArray(w, "service_uuids", c.ServiceUuids);
-                }
-
-                w.WriteBoolean("allow_duplicates", c.AllowDuplicates);
-                break;
-            case Connect c:
-                w.WriteString("address", c.Address);
-                w.WriteNumber("timeout", c.TimeoutMs);
-                break;
-            case Disconnect c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                break;
-            case DiscoverServices c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                break;
-            case DiscoverCharacteristics c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                w.WriteString("service_uuid", c.ServiceUuid);
-                break;
-            case ReadCharacteristic c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                w.WriteString("characteristic_uuid", c.CharacteristicUuid);
-                break;
-            case WriteCharacteristic c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                w.WriteString("characteristic_uuid", c.CharacteristicUuid);
-                w.WriteBase64String("value", c.Value);
-                w.WriteBoolean("response", c.Response);
-                break;
-            case SubscribeCharacteristic c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                w.WriteString("characteristic_uuid", c.CharacteristicUuid);
-                break;
-            case WriteAndSubscribe c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                w.WriteString("write_uuid", c.WriteUuid);
-                w.WriteBase64String("write_value", c.WriteValue);
-                w.WriteBoolean("write_response", c.WriteResponse);
-                w.WriteString("subscribe_uuid", c.SubscribeUuid);
-                break;
-            case UnsubscribeCharacteristic c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                w.WriteString("characteristic_uuid", c.CharacteristicUuid);
-                break;
-            case RequestMtu c:
-                w.WriteNumber("connection_handle", c.ConnectionHandle);
-                w.WriteNumber("mtu", c.Mtu);
-                break;
-            default:
-                throw new ArgumentException($"cannot serialize command {command.GetType().Name}", nameof(command));
-        }
-
+        write(w, command);
         w.WriteEndObject();
-    }
-
-    private static void WriteStringArray(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
     }
 }
