@@ -74,7 +74,7 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new CommissioningAttemptActor(request, discovery, proxies, reportTo, settings, connectionSettings));
 
     // A restarted connection would ask for a second lease; stopped, its lease goes back by DeathWatch.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     protected override void PreStart()
     {

@@ -51,7 +51,7 @@ public sealed class CommissioningSupervisorActor : ReceiveActor
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     // An attempt that throws is stopped: it counts as ended, and its connections stop with it.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private void Ended(IActorRef attempt)
     {

@@ -36,5 +36,5 @@ public sealed class ControllerHubActor : ReceiveActor
         Akka.Actor.Props.Create(() => new ControllerHubActor(services));
 
     // One client's failure never touches another's session.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 }

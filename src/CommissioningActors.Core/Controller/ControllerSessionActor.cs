@@ -85,7 +85,7 @@ public sealed class ControllerSessionActor : ReceiveActor
     }
 
     // A stream's failure is one client's problem; never restart a session into a half-known socket state.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private void OnCommand(byte[] utf8)
     {

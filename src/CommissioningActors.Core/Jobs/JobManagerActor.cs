@@ -94,7 +94,7 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(nameof(EvictTick), EvictTick.Instance, TimeSpan.FromMinutes(1));
 
     // A job that throws has lost its state; stopping it evicts it (Terminated above).
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private void OnCreate(CreateCommissionJob create)
     {

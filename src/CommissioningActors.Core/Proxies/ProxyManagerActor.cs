@@ -62,5 +62,5 @@ public sealed class ProxyManagerActor : ReceiveActor
         Akka.Actor.Props.Create(() => new ProxyManagerActor(discovery, settings, gateSettings ?? GateSettings.Default));
 
     // A session that throws has lost its socket's state: stop it (its PostStop fails everything pending).
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 }

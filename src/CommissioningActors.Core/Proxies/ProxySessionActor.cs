@@ -67,7 +67,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(nameof(HelloTimedOut), HelloTimedOut.Instance, _settings.HandshakeTimeout);
 
     // A restarted gate would forget its leases; a stopped one takes the session down (below).
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private void AwaitingHello()
     {

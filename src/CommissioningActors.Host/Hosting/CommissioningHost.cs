@@ -9,6 +9,7 @@ using CommissioningActors.Core.Events;
 using CommissioningActors.Core.Jobs;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
+using CommissioningActors.Core.Supervision;
 using CommissioningActors.Host.Endpoints;
 using CommissioningActors.Host.Security;
 using CommissioningActors.Host.Simulation;
@@ -58,6 +59,22 @@ public static class CommissioningHost
         return app;
     }
 
+    /// <summary>Runs the host until it stops and returns the process exit code (see ExitCode).</summary>
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        await using (app)
+        {
+            await app.StartAsync();
+            var system = app.Services.GetRequiredService<ActorSystem>();
+            await app.WaitForShutdownAsync();
+            return ExitCode(system);
+        }
+    }
+
+    /// <summary>The process exit code once the host has stopped: 1 when a top-level actor failed, else 0.</summary>
+    public static int ExitCode(ActorSystem system) =>
+        CoordinatedShutdown.Get(system).ShutdownReason is TopLevelActorFailed failed ? failed.ExitCode : 0;
+
     /// <summary>The URLs Kestrel binds: the usual ASP.NET Core `urls` setting, else 127.0.0.1:5580.</summary>
     public static IReadOnlyList<string> ListenUrls(IConfiguration configuration)
     {
@@ -79,6 +96,9 @@ public static class CommissioningHost
             akka.AddHoconFile(file, HoconAddMode.Append);
         }
 
+        // Supervision of the top-level actors is decided here, not in a file: a failed one is stopped and the
+        // host shuts down (docs/architecture.md, "Supervision").
+        akka.AddHocon(TopLevelWatchdogActor.GuardianHocon, HoconAddMode.Prepend);
         akka.ConfigureLoggers(loggers =>
         {
             loggers.ClearLoggers();
@@ -105,6 +125,11 @@ public static class CommissioningHost
             registry.Register<JobManagerActor>(jobs);
             registry.Register<EventHubActor>(events);
             registry.Register<ControllerHubActor>(controllers);
+            system.ActorOf(TopLevelWatchdogActor.Props(new Dictionary<string, IActorRef>
+            {
+                ["discovery"] = discovery, ["proxies"] = proxies, ["commissioning"] = commissioning,
+                ["jobs"] = jobs, ["events"] = events, ["controllers"] = controllers,
+            }), "watchdog");
         });
     }
 }
