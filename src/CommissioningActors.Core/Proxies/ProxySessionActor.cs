@@ -251,6 +251,12 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
         if (result.Value is ConnectResult connected)
         {
+            if (_handleOwners.ContainsKey(connected.ConnectionHandle))
+            {
+                RefuseDuplicateHandle(pending, connected.ConnectionHandle);
+                return;
+            }
+
             if (pending.RequesterGone)
             {
                 _log.Info("Proxy {0} ({1}): connect finished after its requester stopped; disconnecting handle {2}",
@@ -274,12 +280,28 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         }
 
         // A connect that succeeded after we gave up still holds a proxy slot: give it back.
+        // (Unless the proxy reused a live handle: that disconnect would end another connection.)
         if (command is Connect && response.Success
-            && BleProxyCodec.DecodeResult(command, response.Result).Value is ConnectResult late)
+            && BleProxyCodec.DecodeResult(command, response.Result).Value is ConnectResult late
+            && !_handleOwners.ContainsKey(late.ConnectionHandle))
         {
             _log.Info("Proxy {0} ({1}): connect id {2} succeeded after its timeout; disconnecting handle {3}",
                 _proxyId, _name, response.Id, late.ConnectionHandle);
             SendCommand(new Disconnect(late.ConnectionHandle), Self, null);
+        }
+    }
+
+    private void RefuseDuplicateHandle(Pending pending, int handle)
+    {
+        // A protocol error for this connect only: the first connection keeps its handle, its notifications and
+        // its single disconnect. No disconnect is sent for the duplicate, since it would name the first's handle.
+        _log.Warning("Proxy {0} ({1}) answered a connect with handle {2}, which is already live; failing that connect",
+            _proxyId, _name, handle);
+        if (!pending.RequesterGone)
+        {
+            pending.Requester.Tell(new BleCommandFailed(pending.Command, new BleProxyError(BleErrorCodes.InternalError,
+                $"protocol error: BLE proxy '{_name}' answered connect with connection handle {handle}, " +
+                "which another live connection already holds"), pending.Correlation));
         }
     }
 
