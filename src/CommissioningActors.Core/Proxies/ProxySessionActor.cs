@@ -5,6 +5,7 @@ using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Sockets;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Text;
 
 namespace CommissioningActors.Core.Proxies;
 
@@ -376,7 +377,8 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             matter = parsed.IsOk ? parsed.Value : null;
         }
 
-        _discovery.Tell(new DeviceSeen(_proxyId, Self, discovered.Address, discovered.Rssi, discovered.Name,
+        // The codec validated the address; the name is free text, kept short and escaped (BLE names are <= 248 bytes).
+        _discovery.Tell(new DeviceSeen(_proxyId, Self, discovered.Address, discovered.Rssi, PeerText.Escape(discovered.Name, 64),
             discovered.Connectable, matter, DateTimeOffset.UtcNow));
     }
 
