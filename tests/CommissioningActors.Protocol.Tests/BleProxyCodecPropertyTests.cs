@@ -67,10 +67,11 @@ public class BleProxyCodecPropertyTests
     }
 
     [Property]
-    public Property Device_discovered_round_trips(NonEmptyString address, bool connectable, int? rssi, byte[] serviceData, ushort companyId)
+    public Property Device_discovered_round_trips(ulong mac, bool connectable, int? rssi, byte[] serviceData, ushort companyId)
     {
+        var address = string.Join(':', BitConverter.GetBytes(mac).Take(6).Select(b => b.ToString("X2")));
         var message = new DeviceDiscovered(
-            address.Get,
+            address,
             connectable,
             null,
             rssi,

@@ -207,12 +207,12 @@ public class BleProxyCodecTests
     public void Device_discovered_with_only_required_fields_and_nulls()
     {
         var discovered = Assert.IsType<DeviceDiscovered>(
-            ParseClient(J("{'event':'device_discovered','data':{'address':'x','connectable':false,'name':null,'rssi':null}}")));
-        Assert.Equal(new DeviceDiscovered("x", false, null, null, discovered.ServiceData, discovered.ManufacturerData, discovered.ServiceUuids), discovered);
+            ParseClient(J("{'event':'device_discovered','data':{'address':'AA:BB:CC:DD:EE:01','connectable':false,'name':null,'rssi':null}}")));
+        Assert.Equal(new DeviceDiscovered("AA:BB:CC:DD:EE:01", false, null, null, discovered.ServiceData, discovered.ManufacturerData, discovered.ServiceUuids), discovered);
         Assert.Empty(discovered.ServiceData);
         Assert.Empty(discovered.ManufacturerData);
         Assert.Empty(discovered.ServiceUuids);
-        Assert.Equal(J("{'event':'device_discovered','data':{'address':'x','connectable':false}}"), BleProxyCodec.Serialize(discovered));
+        Assert.Equal(J("{'event':'device_discovered','data':{'address':'AA:BB:CC:DD:EE:01','connectable':false}}"), BleProxyCodec.Serialize(discovered));
     }
 
     [Theory]

@@ -140,6 +140,11 @@ public static class ControllerJson
             ["vendor_id"] = d.Matter?.VendorId,
             ["product_id"] = d.Matter?.ProductId,
         }),
+        DiscoveriesSuppressed d => ("discoveries_suppressed", new JsonObject
+        {
+            ["count"] = d.Count,
+            ["window_ms"] = (long)d.Window.TotalMilliseconds,
+        }),
         SlotAcquired s => ("slot_acquired", new JsonObject
         {
             ["proxy_id"] = s.ProxyId,

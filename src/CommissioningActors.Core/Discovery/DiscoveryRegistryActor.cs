@@ -49,29 +49,26 @@ public sealed record MatchingDevices(IReadOnlyList<Sighting> Current);
 
 /// <summary>
 /// Remembers, per peripheral address, which proxies saw it, their RSSI and its parsed Matter advertisement.
-/// Sightings of a proxy are forgotten when its session stops.
+/// Sightings of a proxy are forgotten when its session stops. Memory is bounded: at most
+/// MaxSightingsPerProxy per proxy and MaxSightings in total, the stalest evicted first, so a proxy reporting
+/// a flood of random addresses only churns its own share. The "discovered" log line is rate-limited.
 /// </summary>
 public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<(string Address, string ProxyId), Sighting> _seen = [];
+    private readonly SightingTable<Sighting> _seen;
     private readonly Dictionary<IActorRef, string> _proxies = [];
     private readonly Dictionary<IActorRef, WatchDevice> _watchers = [];
+    private readonly HashSet<string> _warnedFull = new(StringComparer.Ordinal);
+    private readonly DiscoverySettings _settings;
+    private readonly RateWindow _logBudget;
 
-    private readonly TimeSpan _forgetAfter;
-
-    /// <param name="forgetAfter">Sightings not refreshed for this long are dropped (devices rotate addresses).</param>
-    public DiscoveryRegistryActor(TimeSpan? forgetAfter = null)
+    public DiscoveryRegistryActor(DiscoverySettings settings)
     {
-        _forgetAfter = forgetAfter ?? TimeSpan.FromMinutes(10);
-        Receive<Prune>(_ =>
-        {
-            var cutoff = DateTimeOffset.UtcNow - _forgetAfter;
-            foreach (var key in _seen.Where(s => s.Value.LastSeen < cutoff).Select(s => s.Key).ToList())
-            {
-                _seen.Remove(key);
-            }
-        });
+        _settings = settings;
+        _seen = new SightingTable<Sighting>(settings.MaxSightingsPerProxy, settings.MaxSightings);
+        _logBudget = new RateWindow(settings.LogPerWindow, settings.LogWindow);
+        Receive<Prune>(_ => _seen.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
         Receive<DeviceSeen>(OnSeen);
         Receive<GetDiscoveries>(_ => Sender.Tell(new DiscoveriesSnapshot(_seen.Values.ToList())));
         Receive<WatchDevice>(watch =>
@@ -81,26 +78,34 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
             Sender.Tell(new MatchingDevices(_seen.Values.Where(d => d.Matter?.Matches(watch.Discriminator, watch.IsShort) == true).ToList()));
         });
         Receive<UnwatchDevice>(_ => _watchers.Remove(Sender));
+        Receive<FlushLogSummary>(_ =>
+        {
+            var suppressed = _logBudget.TakeSuppressed();
+            if (suppressed > 0)
+            {
+                _log.Info("{0} more discovered Matter device(s) not logged in the last {1} (at most {2} logged per window); {3} sighting(s) kept",
+                    suppressed, _settings.LogWindow, _settings.LogPerWindow, _seen.Count);
+            }
+        });
         Receive<Terminated>(t =>
         {
             _watchers.Remove(t.ActorRef);
             if (_proxies.Remove(t.ActorRef, out var proxyId))
             {
-                foreach (var key in _seen.Keys.Where(k => k.ProxyId == proxyId).ToList())
-                {
-                    _seen.Remove(key);
-                }
+                _seen.RemoveProxy(proxyId);
+                _warnedFull.Remove(proxyId);
             }
         });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TimeSpan? forgetAfter = null) => Akka.Actor.Props.Create(() => new DiscoveryRegistryActor(forgetAfter));
+    public static Props Props(DiscoverySettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new DiscoveryRegistryActor(settings ?? DiscoverySettings.Default));
 
     protected override void PreStart()
     {
-        var every = TimeSpan.FromTicks(Math.Max(_forgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+        var every = TimeSpan.FromTicks(Math.Max(_settings.ForgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
         Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance, every);
     }
 
@@ -111,14 +116,26 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
             Context.Watch(seen.Proxy);
         }
 
-        var key = (seen.Address, seen.ProxyId);
-        var isNew = !_seen.ContainsKey(key);
-        _seen[key] = new Sighting(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name, seen.Connectable,
-            seen.Matter, seen.At);
+        var evictedBefore = _seen.Evicted;
+        var isNew = _seen.Upsert(seen.ProxyId, seen.Address, new Sighting(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name,
+            seen.Connectable, seen.Matter, seen.At), seen.At);
+        if (_seen.Evicted > evictedBefore && _warnedFull.Add(seen.ProxyId))
+        {
+            _log.Warning("Proxy {0}: more than {1} devices seen (at most {2} kept in total); evicting the stalest sightings",
+                seen.ProxyId, _settings.MaxSightingsPerProxy, _settings.MaxSightings);
+        }
+
         if (isNew && seen.Matter is { } m)
         {
-            _log.Info("Proxy {0} discovered Matter device {1} (discriminator {2}, vendor 0x{3:X4}, product 0x{4:X4}, RSSI {5})",
-                seen.ProxyId, seen.Address, m.Discriminator, m.VendorId, m.ProductId, seen.Rssi?.ToString() ?? "?");
+            if (_logBudget.TryTake(Context.System.Scheduler.Now))
+            {
+                _log.Info("Proxy {0} discovered Matter device {1} (discriminator {2}, vendor 0x{3:X4}, product 0x{4:X4}, RSSI {5})",
+                    seen.ProxyId, seen.Address, m.Discriminator, m.VendorId, m.ProductId, seen.Rssi?.ToString() ?? "?");
+            }
+            else if (!Timers.IsTimerActive(nameof(FlushLogSummary)))
+            {
+                Timers.StartSingleTimer(nameof(FlushLogSummary), FlushLogSummary.Instance, _settings.LogWindow);
+            }
         }
 
         if (seen.Matter is { } matter)
@@ -138,5 +155,10 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
     private sealed record Prune
     {
         public static readonly Prune Instance = new();
+    }
+
+    private sealed record FlushLogSummary
+    {
+        public static readonly FlushLogSummary Instance = new();
     }
 }

@@ -25,29 +25,33 @@ public sealed record GetInitialState
 }
 
 /// <summary>
+/// Sent to subscribers instead of discoveries over the per-window budget: how many first sightings were held
+/// back in the last window (a device that keeps advertising is announced in a later window).
+/// </summary>
+public sealed record DiscoveriesSuppressed(long Count, TimeSpan Window);
+
+/// <summary>
 /// Keeps the state subscribe_events starts from, fed by the event stream, and hands it out in the same step
-/// as the subscription. Repeated advertisements are not news: only a first sighting per (proxy, address) is.
+/// as the subscription. Repeated advertisements are not news: only a first sighting per (proxy, address) is,
+/// and at most AnnouncePerWindow of those per window, so a discovery flood reaches a dashboard as a few
+/// events and one DiscoveriesSuppressed per window instead of overflowing (and closing) every follower.
 /// </summary>
 public sealed class EventHubActor : ReceiveActor, IWithTimers
 {
     private readonly Dictionary<string, ProxyView> _proxies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobStatus> _jobs = new(StringComparer.Ordinal);
-    // Matter sightings already announced, with when they were last seen (pruned like the registry's).
-    private readonly Dictionary<(string ProxyId, string Address), DateTimeOffset> _seen = [];
-    private readonly TimeSpan _forgetAfter;
+    // Matter sightings already announced, by when they were last seen (bounded and pruned like the registry's).
+    private readonly SightingTable<bool> _announced;
+    private readonly RateWindow _announceBudget;
+    private readonly DiscoverySettings _settings;
     private readonly SubscriberSet _subscribers = new();
 
-    public EventHubActor(TimeSpan? forgetAfter = null)
+    public EventHubActor(DiscoverySettings settings)
     {
-        _forgetAfter = forgetAfter ?? TimeSpan.FromMinutes(10);
-        Receive<Prune>(_ =>
-        {
-            var cutoff = DateTimeOffset.UtcNow - _forgetAfter;
-            foreach (var key in _seen.Where(s => s.Value < cutoff).Select(s => s.Key).ToList())
-            {
-                _seen.Remove(key);
-            }
-        });
+        _settings = settings;
+        _announced = new SightingTable<bool>(settings.MaxSightingsPerProxy, settings.MaxSightings);
+        _announceBudget = new RateWindow(settings.AnnouncePerWindow, settings.AnnounceWindow);
+        Receive<Prune>(_ => _announced.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
         Receive<ProxyConnected>(p =>
         {
             _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0);
@@ -56,26 +60,16 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         Receive<ProxyDisconnected>(p =>
         {
             _proxies.Remove(p.ProxyId);
-            foreach (var key in _seen.Keys.Where(k => k.ProxyId == p.ProxyId).ToList())
-            {
-                _seen.Remove(key);
-            }
+            _announced.RemoveProxy(p.ProxyId);
 
             Publish(p);
         });
-        Receive<DeviceSeen>(d =>
+        Receive<DeviceSeen>(OnSeen);
+        Receive<FlushSuppressed>(_ =>
         {
-            // Only Matter devices are news for a commissioning dashboard; other advertisements would flood it.
-            if (d.Matter is null)
+            if (_announceBudget.TakeSuppressed() is > 0 and var suppressed)
             {
-                return;
-            }
-
-            var isNew = !_seen.ContainsKey((d.ProxyId, d.Address));
-            _seen[(d.ProxyId, d.Address)] = d.At;
-            if (isNew)
-            {
-                Publish(d);
+                Publish(new DiscoveriesSuppressed(suppressed, _settings.AnnounceWindow));
             }
         });
         Receive<SlotAcquired>(e => Occupancy(e.ProxyId, e.InUse, e.Queued, e));
@@ -99,11 +93,13 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TimeSpan? forgetAfter = null) => Akka.Actor.Props.Create(() => new EventHubActor(forgetAfter));
+    public static Props Props(DiscoverySettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new EventHubActor(settings ?? DiscoverySettings.Default));
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance, TimeSpan.FromTicks(Math.Max(_forgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks)));
+        Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance,
+            TimeSpan.FromTicks(Math.Max(_settings.ForgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks)));
         foreach (var type in new[]
                  {
                      typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(DeviceSeen), typeof(SlotAcquired),
@@ -115,6 +111,35 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    private void OnSeen(DeviceSeen d)
+    {
+        // Only Matter devices are news for a commissioning dashboard; other advertisements would flood it.
+        if (d.Matter is null)
+        {
+            return;
+        }
+
+        if (_announced.Contains(d.ProxyId, d.Address))
+        {
+            _announced.Upsert(d.ProxyId, d.Address, true, d.At);
+            return;
+        }
+
+        // Over budget: not marked as announced, so a real device that keeps advertising gets its turn later.
+        if (!_announceBudget.TryTake(Context.System.Scheduler.Now))
+        {
+            if (!Timers.IsTimerActive(nameof(FlushSuppressed)))
+            {
+                Timers.StartSingleTimer(nameof(FlushSuppressed), FlushSuppressed.Instance, _settings.AnnounceWindow);
+            }
+
+            return;
+        }
+
+        _announced.Upsert(d.ProxyId, d.Address, true, d.At);
+        Publish(d);
+    }
 
     private void Occupancy(string proxyId, int inUse, int queued, object e)
     {
@@ -135,5 +160,10 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     private sealed record Prune
     {
         public static readonly Prune Instance = new();
+    }
+
+    private sealed record FlushSuppressed
+    {
+        public static readonly FlushSuppressed Instance = new();
     }
 }

@@ -5,6 +5,7 @@ using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Sockets;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Text;
 
 namespace CommissioningActors.Core.Proxies;
 
@@ -251,6 +252,12 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
         if (result.Value is ConnectResult connected)
         {
+            if (_handleOwners.ContainsKey(connected.ConnectionHandle))
+            {
+                RefuseDuplicateHandle(pending, connected.ConnectionHandle);
+                return;
+            }
+
             if (pending.RequesterGone)
             {
                 _log.Info("Proxy {0} ({1}): connect finished after its requester stopped; disconnecting handle {2}",
@@ -274,12 +281,28 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         }
 
         // A connect that succeeded after we gave up still holds a proxy slot: give it back.
+        // (Unless the proxy reused a live handle: that disconnect would end another connection.)
         if (command is Connect && response.Success
-            && BleProxyCodec.DecodeResult(command, response.Result).Value is ConnectResult late)
+            && BleProxyCodec.DecodeResult(command, response.Result).Value is ConnectResult late
+            && !_handleOwners.ContainsKey(late.ConnectionHandle))
         {
             _log.Info("Proxy {0} ({1}): connect id {2} succeeded after its timeout; disconnecting handle {3}",
                 _proxyId, _name, response.Id, late.ConnectionHandle);
             SendCommand(new Disconnect(late.ConnectionHandle), Self, null);
+        }
+    }
+
+    private void RefuseDuplicateHandle(Pending pending, int handle)
+    {
+        // A protocol error for this connect only: the first connection keeps its handle, its notifications and
+        // its single disconnect. No disconnect is sent for the duplicate, since it would name the first's handle.
+        _log.Warning("Proxy {0} ({1}) answered a connect with handle {2}, which is already live; failing that connect",
+            _proxyId, _name, handle);
+        if (!pending.RequesterGone)
+        {
+            pending.Requester.Tell(new BleCommandFailed(pending.Command, new BleProxyError(BleErrorCodes.InternalError,
+                $"protocol error: BLE proxy '{_name}' answered connect with connection handle {handle}, " +
+                "which another live connection already holds"), pending.Correlation));
         }
     }
 
@@ -354,7 +377,8 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             matter = parsed.IsOk ? parsed.Value : null;
         }
 
-        _discovery.Tell(new DeviceSeen(_proxyId, Self, discovered.Address, discovered.Rssi, discovered.Name,
+        // The codec validated the address; the name is free text, kept short and escaped (BLE names are <= 248 bytes).
+        _discovery.Tell(new DeviceSeen(_proxyId, Self, discovered.Address, discovered.Rssi, PeerText.Escape(discovered.Name, 64),
             discovered.Connectable, matter, DateTimeOffset.UtcNow));
     }
 

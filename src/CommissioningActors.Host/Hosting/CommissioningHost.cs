@@ -107,15 +107,15 @@ public static class CommissioningHost
         akka.WithActors((system, registry) =>
         {
             var proxySettings = ProxySettings.FromConfig(system.Settings.Config);
-            var forgetAfter = system.Settings.Config.GetTimeSpan("commissioning.discovery.forget-after", TimeSpan.FromMinutes(10));
-            var discovery = system.ActorOf(DiscoveryRegistryActor.Props(forgetAfter), "discovery");
+            var discoverySettings = DiscoverySettings.FromConfig(system.Settings.Config);
+            var discovery = system.ActorOf(DiscoveryRegistryActor.Props(discoverySettings), "discovery");
             var gateSettings = GateSettings.FromConfig(system.Settings.Config);
             var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
             var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,
                 AttemptSettings.FromConfig(system.Settings.Config), ConnectionSettings.FromConfig(system.Settings.Config)), "commissioning");
             var jobSettings = JobSettings.FromConfig(system.Settings.Config);
             var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings), "jobs");
-            var events = system.ActorOf(EventHubActor.Props(forgetAfter), "events");
+            var events = system.ActorOf(EventHubActor.Props(discoverySettings), "events");
             var services = new ControllerServices(jobs, events, system.Materializer(namePrefix: "followers"), server.MaxMessageBytes,
                 jobSettings.FollowerBuffer);
             var controllers = system.ActorOf(ControllerHubActor.Props(services), "controllers");

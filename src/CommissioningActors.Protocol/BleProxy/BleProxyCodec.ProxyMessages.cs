@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CommissioningActors.Protocol.Text;
 using static CommissioningActors.Protocol.BleProxy.StrictJson;
 
 namespace CommissioningActors.Protocol.BleProxy;
@@ -72,9 +73,9 @@ public static partial class BleProxyCodec
     private static DeviceDiscovered ReadDeviceDiscovered(JsonElement data, string path)
     {
         var address = RequiredString(data, "address", path);
-        if (address.Length == 0)
+        if (!BleAddress.IsValid(address))
         {
-            throw Reject(ParseErrorKind.InvalidValue, $"{path}.address must not be empty");
+            throw Reject(ParseErrorKind.InvalidValue, $"{path}.address '{PeerText.Escape(address, 40)}' is not a BLE address (AA:BB:CC:DD:EE:FF or a platform UUID)");
         }
 
         var connectable = RequiredBool(data, "connectable", path);

@@ -38,7 +38,7 @@ public sealed class DiscoveryRegistryActorTests : TestKit
     [Fact]
     public void Stale_sightings_expire_so_rotated_addresses_do_not_pile_up()
     {
-        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props(TimeSpan.FromMilliseconds(200)));
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props(DiscoverySettings.Default with { ForgetAfter = TimeSpan.FromMilliseconds(200) }));
         var proxy = CreateTestProbe();
         registry.Tell(new DeviceSeen("proxy-1", proxy.Ref, "old", -50, null, true, Light, DateTimeOffset.UtcNow));
         AwaitAssert(() => Assert.Empty(registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance).Result.Discoveries),

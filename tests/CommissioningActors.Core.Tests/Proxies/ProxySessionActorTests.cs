@@ -297,4 +297,51 @@ public sealed class ProxySessionActorTests : TestKit
         Assert.Equal((ushort)3840, seen.Matter!.Discriminator);
         Assert.True(seen.Matter.HasAdditionalData);
     }
+    [Fact]
+    public void A_connect_answered_with_a_handle_already_live_fails_and_the_first_connection_keeps_it()
+    {
+        var session = ReadySession();
+        var (handle, first) = Connected(session, handle: 7);
+        var second = CreateTestProbe();
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:02"), "second"), second);
+        var frame = ExpectCommand();
+        session.Tell(Client(CommandResponse.Ok(frame.Id, new ConnectResult(handle, 247))));
+
+        var failed = second.ExpectMsg<BleCommandFailed>();
+        Assert.Equal("second", failed.Correlation);
+        Assert.Equal(BleErrorCodes.InternalError, failed.Error.Code);
+        Assert.Contains("connection handle 7", failed.Error.Message);
+        Assert.Contains("already holds", failed.Error.Message);
+
+        // Notifications on the handle still reach the first owner only.
+        session.Tell(new SocketBinaryReceived(BleProxyCodec.Serialize(new BinaryFrame(BinaryOpcode.Notification, 7, [1]))));
+        Assert.Equal([1], first.ExpectMsg<ConnectionNotification>().Value);
+
+        // No disconnect went out for the duplicate: the next frame on the socket is this stop_scan.
+        session.Tell(new ExecuteBleCommand(new StopScan()), TestActor);
+        Assert.IsType<StopScan>(ExpectCommand().Command);
+
+        // The first owner's death disconnects the handle exactly once.
+        first.Ref.Tell(PoisonPill.Instance);
+        Assert.Equal(new Disconnect(7), ExpectCommand().Command);
+        session.Tell(new ExecuteBleCommand(new StopScan()), TestActor);
+        Assert.IsType<StopScan>(ExpectCommand().Command);
+        second.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_late_connect_reusing_a_live_handle_does_not_disconnect_that_handle()
+    {
+        var session = ReadySession(Quiet with { ConnectTimeoutMargin = TimeSpan.Zero });
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:02", TimeoutMs: 150)), TestActor);
+        var late = ExpectCommand();
+        Assert.Equal(BleErrorCodes.Timeout, ExpectMsg<BleCommandFailed>(TimeSpan.FromSeconds(3)).Error.Code);
+        var (handle, first) = Connected(session, handle: 12);
+
+        session.Tell(Client(CommandResponse.Ok(late.Id, new ConnectResult(handle, 23))));
+        session.Tell(new ExecuteBleCommand(new StopScan()), TestActor);
+        Assert.IsType<StopScan>(ExpectCommand().Command);
+        session.Tell(new SocketBinaryReceived(BleProxyCodec.Serialize(new BinaryFrame(BinaryOpcode.Notification, 12, [2]))));
+        Assert.Equal([2], first.ExpectMsg<ConnectionNotification>().Value);
+    }
 }

@@ -12,7 +12,10 @@ public sealed class InboundFloodTests
     [Fact]
     public async Task A_proxy_flooding_frames_is_paced_by_its_session_and_every_frame_is_still_handled()
     {
-        await using var host = await TestHost.StartWithHoconAsync("commissioning.proxy.scan-on-connect = off");
+        await using var host = await TestHost.StartWithHoconAsync("""
+            commissioning.proxy.scan-on-connect = off
+            commissioning.discovery.max-sightings-per-proxy = 5000
+            """);
         await using var flood = await RawClient.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=flood" }.Uri);
         await flood.SendTextAsync("""{"type":"hello","version":1}""");
         await flood.ReceiveJsonAsync();

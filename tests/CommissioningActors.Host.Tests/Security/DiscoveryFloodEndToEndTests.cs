@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Proxies;
+using CommissioningActors.Host.Tests.Support;
+using CommissioningActors.Protocol.Matter;
+
+namespace CommissioningActors.Host.Tests.Security;
+
+/// <summary>A proxy flooding random (and invalid) addresses, with a dashboard following subscribe_events.</summary>
+public sealed class DiscoveryFloodEndToEndTests
+{
+    private const int Flood = 20_000;
+
+    private const string Hocon = """
+        commissioning.proxy.scan-on-connect = off
+        commissioning.jobs.follower-buffer = 50
+        commissioning.discovery {
+          max-sightings-per-proxy = 500
+          max-sightings = 800
+          announce-per-window = 20
+          announce-window = 200ms
+        }
+        """;
+
+    [Fact]
+    public async Task Sightings_stay_at_the_cap_and_a_subscribe_events_follower_survives_the_flood()
+    {
+        await using var host = await TestHost.StartWithHoconAsync(Hocon);
+        await using var dashboard = await RawClient.ConnectAsync(host.Ws);
+        await dashboard.ReceiveJsonAsync(); // server_info
+        await dashboard.SendTextAsync("""{"message_id":"ev","command":"subscribe_events"}""");
+        Assert.Equal("initial_state", (string?)(await dashboard.ReceiveJsonAsync())["event"]);
+
+        await using var proxy = await RawClient.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=flood" }.Uri);
+        await proxy.SendTextAsync("""{"type":"hello","version":1}""");
+        await proxy.ReceiveJsonAsync();
+        var advert = Convert.ToBase64String(new MatterAdvertisement(3840, 0, 0xFFF1, 0x8001, false).Encode());
+        var random = new Random(5);
+        var mac = new byte[6];
+        for (var i = 0; i < Flood; i++)
+        {
+            random.NextBytes(mac);
+            var address = i % 100 == 0 ? $"{new string('A', 2000)}\n[ERR] forged" : string.Join(':', mac.Select(b => b.ToString("X2")));
+            await proxy.SendTextAsync(new JsonObject
+            {
+                ["event"] = "device_discovered",
+                ["data"] = new JsonObject
+                {
+                    ["address"] = address,
+                    ["connectable"] = true,
+                    ["rssi"] = -70,
+                    ["service_data"] = new JsonObject { [MatterBle.ServiceUuid] = advert },
+                },
+            }.ToJsonString());
+        }
+
+        var registry = await host.ActorAsync<DiscoveryRegistryActor>();
+        var proxies = await host.ActorAsync<ProxyManagerActor>();
+        // The last frame is handled once the registry holds its address; the count never passes the cap.
+        var last = string.Join(':', mac.Select(b => b.ToString("X2")));
+        var snapshot = await Eventually.GetAsync(() => registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance),
+            s => s.Discoveries.Any(d => d.Address == last), within: TimeSpan.FromSeconds(60), what: "the flood handled");
+        Assert.Equal(500, snapshot.Discoveries.Count);
+        Assert.DoesNotContain(snapshot.Discoveries, d => !BleAddressLike(d.Address));
+
+        // The dashboard got a handful of announcements and summaries, not 20,000 events, and is still served.
+        await dashboard.SendTextAsync("""{"message_id":"after","command":"server_info"}""");
+        var announced = 0;
+        long suppressed = 0;
+        while (true)
+        {
+            var frame = await dashboard.ReceiveJsonAsync(TimeSpan.FromSeconds(30));
+            Assert.Null(frame["error_code"]);
+            if ((string?)frame["message_id"] == "after")
+            {
+                break;
+            }
+
+            switch ((string?)frame["event"])
+            {
+                case "device_discovered":
+                    announced++;
+                    break;
+                case "discoveries_suppressed":
+                    suppressed += (long)frame["data"]!["count"]!;
+                    break;
+            }
+        }
+
+        Assert.InRange(announced, 1, Flood / 10);
+        Assert.True(suppressed > 0 || announced > 0);
+        Assert.True(Assert.Single((await proxies.Ask<ProxyList>(GetProxies.Instance)).Proxies).Ready);
+    }
+
+    private static bool BleAddressLike(string address) => address.Length == 17 && address.Count(c => c == ':') == 5;
+}
