@@ -7,5 +7,4 @@ if (CliApp.IsCliInvocation(args))
     return await CliApp.RunAsync(args, Console.Out, Console.Error, new CliSettings { HandleCtrlC = true });
 }
 
-await CommissioningHost.Build(args is ["serve", .. var rest] ? rest : args).RunAsync();
-return 0;
+return await HostRunner.RunAsync(CommissioningHost.Build(args is ["serve", .. var rest] ? rest : args));

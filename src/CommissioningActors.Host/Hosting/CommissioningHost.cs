@@ -28,11 +28,18 @@ public static class CommissioningHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        var urls = ListenUrls(builder.Configuration);
-        builder.WebHost.UseUrls([.. urls]);
+        if (!builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            // Kestrel:Endpoints, when given, replaces `urls` (Kestrel would warn that it overrides them).
+            builder.WebHost.UseUrls([.. ListenUrls(builder.Configuration)]);
+        }
+
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
-        BindAddressPolicy.Enforce(urls, server.Token);
+        // Whatever says where to listen (`urls`, `Kestrel:Endpoints` in any configuration source), each endpoint is
+        // checked just before Kestrel binds it: off loopback without a token, StartAsync throws BindRefusedException.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequireTokenOffLoopback(server.Token));
         builder.Services.AddSingleton(server);
+        builder.Services.AddHostedService<BindCheckService>();
 
         // Each host keeps its own logger (several hosts share a process in tests): never the static one.
         builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration), preserveStaticLogger: true);

@@ -1,3 +1,4 @@
+using CommissioningActors.Host.Security;
 using Serilog;
 using Serilog.Formatting.Compact;
 
@@ -15,7 +16,9 @@ public static class LoggingSetup
     {
         logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext()
             // A follower overflowing is a slow client, not a server fault: the session logs it as a warning.
-            .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("Failing because buffer is full", StringComparison.Ordinal));
+            .Filter.ByExcluding(e => e.MessageTemplate.Text.StartsWith("Failing because buffer is full", StringComparison.Ordinal))
+            // A refused bind is reported once, without a stack trace, by HostRunner; the host's own report would repeat it.
+            .Filter.ByExcluding(e => e.Exception?.GetBaseException() is BindRefusedException);
         if (configuration.GetValue<bool>("Logs:Json"))
         {
             logger.WriteTo.Console(new CompactJsonFormatter());
