@@ -13,6 +13,7 @@ using CommissioningActors.Host.Endpoints;
 using CommissioningActors.Host.Security;
 using CommissioningActors.Host.Simulation;
 using Serilog;
+using Serilog.Core;
 
 namespace CommissioningActors.Host.Hosting;
 
@@ -20,7 +21,8 @@ namespace CommissioningActors.Host.Hosting;
 public static class CommissioningHost
 {
     /// <param name="hoconOverrides">HOCON that wins over hocon/*.hocon (tests use it to change actor settings).</param>
-    public static WebApplication Build(string[] args, string? hoconOverrides = null)
+    /// <param name="extraSink">One more log sink after the configured ones (tests capture every event with it).</param>
+    public static WebApplication Build(string[] args, string? hoconOverrides = null, ILogEventSink? extraSink = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -42,7 +44,7 @@ public static class CommissioningHost
         builder.Services.AddHostedService<BindCheckService>();
 
         // Each host keeps its own logger (several hosts share a process in tests): never the static one.
-        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration), preserveStaticLogger: true);
+        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration, extraSink), preserveStaticLogger: true);
         // `--Akka:Hocon="..."` (or Akka__Hocon) overrides hocon/*.hocon from the command line; the parameter wins over both.
         var hocon = string.Join('\n', new[] { builder.Configuration["Akka:Hocon"], hoconOverrides }.Where(h => !string.IsNullOrWhiteSpace(h)));
         builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, hocon));
