@@ -7,4 +7,4 @@ if (CliApp.IsCliInvocation(args))
     return await CliApp.RunAsync(args, Console.Out, Console.Error, new CliSettings { HandleCtrlC = true });
 }
 
-return await CommissioningHost.RunAsync(CommissioningHost.Build(args is ["serve", .. var rest] ? rest : args));
+return await HostRunner.RunAsync(CommissioningHost.Build(args is ["serve", .. var rest] ? rest : args));

@@ -19,10 +19,9 @@ public sealed class FollowJobFormat : IFollowFormat
         _ => null,
     };
 
-    // A snapshot of a finished job already carries its verdict: replay and end at once.
+    // A finished job answers its snapshot then its terminal event: the terminal event always ends the stream.
     public bool IsTerminal(object message) => message switch
     {
-        JobSnapshot s => s.State.IsTerminal,
         UnknownJob => true,
         JobLifecycleChanged e => e.State.IsTerminal,
         _ => false,

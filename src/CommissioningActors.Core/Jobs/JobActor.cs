@@ -22,6 +22,7 @@ public sealed class JobActor : ReceiveActor
     private JobState _state;
     private IActorRef? _attempt;
     private string? _cancelRequested;
+    private string? _verdictEvent;
 
     public JobActor(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager, JobOutputLimits limits)
     {
@@ -63,7 +64,12 @@ public sealed class JobActor : ReceiveActor
         Receive<FollowJob>(_ =>
         {
             Sender.Tell(Snapshot());
-            if (!_state.IsTerminal)
+            if (_verdictEvent is not null)
+            {
+                // A finished job's stream still ends with its one terminal event, as a live run's does.
+                Sender.Tell(new JobLifecycleChanged(_verdictEvent, State()));
+            }
+            else
             {
                 _followers.Add(Sender, Context);
             }
@@ -152,6 +158,7 @@ public sealed class JobActor : ReceiveActor
 
     private void Finish(string eventName, JobStatus status, string? errorCode, string? message)
     {
+        _verdictEvent = eventName;
         _output.Complete();
         _state = _state with
         {

@@ -14,6 +14,7 @@ using CommissioningActors.Host.Endpoints;
 using CommissioningActors.Host.Security;
 using CommissioningActors.Host.Simulation;
 using Serilog;
+using Serilog.Core;
 
 namespace CommissioningActors.Host.Hosting;
 
@@ -21,7 +22,8 @@ namespace CommissioningActors.Host.Hosting;
 public static class CommissioningHost
 {
     /// <param name="hoconOverrides">HOCON that wins over hocon/*.hocon (tests use it to change actor settings).</param>
-    public static WebApplication Build(string[] args, string? hoconOverrides = null)
+    /// <param name="extraSink">One more log sink after the configured ones (tests capture every event with it).</param>
+    public static WebApplication Build(string[] args, string? hoconOverrides = null, ILogEventSink? extraSink = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -29,14 +31,21 @@ public static class CommissioningHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        var urls = ListenUrls(builder.Configuration);
-        builder.WebHost.UseUrls([.. urls]);
+        if (!builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            // Kestrel:Endpoints, when given, replaces `urls` (Kestrel would warn that it overrides them).
+            builder.WebHost.UseUrls([.. ListenUrls(builder.Configuration)]);
+        }
+
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
-        BindAddressPolicy.Enforce(urls, server.Token);
+        // Whatever says where to listen (`urls`, `Kestrel:Endpoints` in any configuration source), each endpoint is
+        // checked just before Kestrel binds it: off loopback without a token, StartAsync throws BindRefusedException.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.RequireTokenOffLoopback(server.Token));
         builder.Services.AddSingleton(server);
+        builder.Services.AddHostedService<BindCheckService>();
 
         // Each host keeps its own logger (several hosts share a process in tests): never the static one.
-        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration), preserveStaticLogger: true);
+        builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration, extraSink), preserveStaticLogger: true);
         // `--Akka:Hocon="..."` (or Akka__Hocon) overrides hocon/*.hocon from the command line; the parameter wins over both.
         var hocon = string.Join('\n', new[] { builder.Configuration["Akka:Hocon"], hoconOverrides }.Where(h => !string.IsNullOrWhiteSpace(h)));
         builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, hocon));
@@ -57,18 +66,6 @@ public static class CommissioningHost
         app.Map("/ble", BleEndpoint.HandleAsync);
         app.Map("/ws", ControllerEndpoint.HandleAsync);
         return app;
-    }
-
-    /// <summary>Runs the host until it stops and returns the process exit code (see ExitCode).</summary>
-    public static async Task<int> RunAsync(WebApplication app)
-    {
-        await using (app)
-        {
-            await app.StartAsync();
-            var system = app.Services.GetRequiredService<ActorSystem>();
-            await app.WaitForShutdownAsync();
-            return ExitCode(system);
-        }
     }
 
     /// <summary>The process exit code once the host has stopped: 1 when a top-level actor failed, else 0.</summary>

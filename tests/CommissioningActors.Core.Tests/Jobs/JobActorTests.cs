@@ -102,4 +102,33 @@ public sealed class JobActorTests : TestKit
         Assert.Equal(["job_snapshot", "job_failed"], writer.Frames.Select(FakeSocketWriter.EventName));
         Assert.Equal(BleErrorCodes.InternalError, job.Snapshot().State.ErrorCode);
     }
+
+    [Theory]
+    [InlineData("completed", "job_completed")]
+    [InlineData("failed", "job_failed")]
+    [InlineData("cancelled", "job_cancelled")]
+    public void Following_a_finished_job_sends_its_snapshot_then_exactly_one_terminal_event_and_ends(string verdict, string terminal)
+    {
+        var job = JobUnderTest.Start(this, "d1");
+        job.Output("line 1");
+        job.Outcome(verdict switch
+        {
+            "completed" => new AttemptSucceeded("d1", "C0:FF:EE:00:00:01", "proxy-1", 3840, 0xFFF1, 0x8001, 247,
+                new CommissioningActors.Protocol.Matter.BtpHandshakeResponse(4, 244, 6)),
+            "failed" => new AttemptFailed("d1", BleErrorCodes.Timeout, "no answer"),
+            _ => new AttemptCancelled("d1", "user"),
+        });
+        AwaitAssert(() => Assert.True(job.Snapshot().State.IsTerminal));
+
+        var writer = new FakeSocketWriter();
+        var follower = Watch(Follow(job.Job, writer));
+        ExpectTerminated(follower);
+
+        Assert.Equal(["job_snapshot", terminal], writer.Frames.Select(FakeSocketWriter.EventName));
+        var last = FakeSocketWriter.Parse(writer.Frames[^1]);
+        Assert.Equal("m1", last["message_id"]!.GetValue<string>());
+        Assert.Equal("d1", last["data"]!["job_id"]!.GetValue<string>());
+        Assert.Equal(verdict, last["data"]!["status"]!.GetValue<string>());
+        Assert.Equal(0, job.FollowerCount());
+    }
 }

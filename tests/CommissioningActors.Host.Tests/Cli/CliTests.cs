@@ -225,5 +225,11 @@ public sealed class CliTests
 
         Assert.Equal(CliExitCodes.Failed, exit);
         Assert.Matches(@"^failed: job \w+: no_proxy: .+", run.OutLines[^1]);
+
+        // Following the finished job gives the same verdict and exit code, printed once.
+        var jobId = run.OutLines[0]["job ".Length..];
+        var (again, replay) = await CliRun.RunAsync("follow", jobId, "--url", host.Ws.ToString());
+        Assert.Equal(CliExitCodes.Failed, again);
+        Assert.Equal(run.OutLines[^1], Assert.Single(replay.OutLines, l => l.StartsWith("failed:", StringComparison.Ordinal)));
     }
 }

@@ -91,10 +91,12 @@ public sealed class ControllerApiEndToEndTests
         Assert.Equal(3840, (int)verdict["result"]!["discriminator"]!);
         Assert.Equal("kitchen light", (string?)verdict["label"]);
 
-        // Following a finished job replays and ends at once.
+        // Following a finished job replays its output and its one terminal event, then ends.
         await client.SendTextAsync(new JsonObject { ["message_id"] = "f2", ["command"] = "follow_job", ["args"] = new JsonObject { ["job_id"] = jobId } }.ToJsonString());
-        var replay = await StreamUntilAsync(client, "f2", f => (string?)f["event"] == "job_snapshot");
-        Assert.Equal("completed", (string?)replay[^1]["data"]!["status"]);
+        var replay = await StreamUntilAsync(client, "f2", f => (string?)f["event"] == "job_completed");
+        Assert.Equal(["job_snapshot", "job_completed"], replay.Select(f => (string?)f["event"]));
+        Assert.Equal("completed", (string?)replay[0]["data"]!["status"]);
+        Assert.Equal(jobId, (string?)replay[^1]["data"]!["job_id"]);
 
         var got = await CommandAsync(client, "g1", "get_job", new JsonObject { ["job_id"] = jobId });
         Assert.Equal("completed", (string?)got["result"]!["status"]);

@@ -1,40 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
 using CommissioningActors.Host.Security;
 
 namespace CommissioningActors.Host.Tests.Security;
 
 public sealed class BindAddressPolicyTests
 {
-    [Theory]
-    [InlineData("http://127.0.0.1:5580")]
-    [InlineData("http://127.0.0.2:80")]
-    [InlineData("http://localhost:5580")]
-    [InlineData("http://[::1]:5580")]
-    [InlineData("https://LOCALHOST")]
-    public void Loopback_urls_need_no_token(string url)
+    public static TheoryData<EndPoint, bool> Endpoints => new()
     {
-        Assert.True(BindAddressPolicy.IsLoopbackUrl(url));
-        BindAddressPolicy.Enforce([url], token: null);
+        { new IPEndPoint(IPAddress.Loopback, 5580), true },
+        { new IPEndPoint(IPAddress.Parse("127.0.0.2"), 80), true },
+        { new IPEndPoint(IPAddress.IPv6Loopback, 5580), true },
+        { new UnixDomainSocketEndPoint("/tmp/commissioning.sock"), true },
+        { new IPEndPoint(IPAddress.Any, 5580), false },
+        { new IPEndPoint(IPAddress.IPv6Any, 5580), false },
+        { new IPEndPoint(IPAddress.Parse("192.168.1.20"), 5580), false },
+        { new DnsEndPoint("hub.example", 5580), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public void Only_loopback_and_unix_socket_endpoints_go_without_a_token(EndPoint endpoint, bool local)
+    {
+        Assert.Equal(local, BindAddressPolicy.IsLocal(endpoint));
+        BindAddressPolicy.Enforce(endpoint, token: "s3cret");
+        if (local)
+        {
+            BindAddressPolicy.Enforce(endpoint, token: null);
+        }
+        else
+        {
+            var refused = Assert.Throws<BindRefusedException>(() => BindAddressPolicy.Enforce(endpoint, token: " "));
+            Assert.Contains("Server:Token", refused.Message);
+        }
     }
 
     [Theory]
-    [InlineData("http://0.0.0.0:5580")]
-    [InlineData("http://*:5580")]
-    [InlineData("http://+:5580")]
-    [InlineData("http://[::]:5580")]
-    [InlineData("http://192.168.1.20:5580")]
-    [InlineData("http://hub.example:5580")]
-    public void Any_other_address_requires_a_token(string url)
+    [InlineData("http://127.0.0.1:5580", true)]
+    [InlineData("http://localhost:5580", true)]
+    [InlineData("http://api.localhost:5580", true)]
+    [InlineData("http://[::1]:5580", true)]
+    [InlineData("https://LOCALHOST", true)]
+    [InlineData("http://0.0.0.0:5580", false)]
+    [InlineData("http://*:5580", false)]
+    [InlineData("http://+:5580", false)]
+    [InlineData("http://[::]:5580", false)]
+    [InlineData("http://192.168.1.20:5580", false)]
+    [InlineData("http://hub.example:5580", false)]
+    public void Listen_urls_are_read_the_way_Kestrel_binds_them(string url, bool local)
     {
-        Assert.False(BindAddressPolicy.IsLoopbackUrl(url));
-        var refused = Assert.Throws<InvalidOperationException>(() => BindAddressPolicy.Enforce([url], token: null));
-        Assert.Contains("Server:Token", refused.Message);
-        BindAddressPolicy.Enforce([url], token: "s3cret");
-    }
-
-    [Fact]
-    public void One_non_loopback_url_among_loopback_ones_still_requires_a_token()
-    {
-        Assert.Throws<InvalidOperationException>(() =>
-            BindAddressPolicy.Enforce(["http://127.0.0.1:5580", "http://0.0.0.0:5581"], token: " "));
+        BindAddressPolicy.Enforce(url, token: "s3cret");
+        if (local)
+        {
+            BindAddressPolicy.Enforce(url, token: null);
+        }
+        else
+        {
+            Assert.Throws<BindRefusedException>(() => BindAddressPolicy.Enforce(url, token: null));
+        }
     }
 }

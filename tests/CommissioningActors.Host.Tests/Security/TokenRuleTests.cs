@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using CommissioningActors.Host.Hosting;
+using CommissioningActors.Host.Security;
 using CommissioningActors.Host.Tests.Support;
 
 namespace CommissioningActors.Host.Tests.Security;
@@ -9,13 +10,33 @@ public sealed class TokenRuleTests
 {
     private const string Token = "correct-horse-battery-staple";
 
-    [Fact]
-    public void The_host_refuses_to_start_off_loopback_without_a_token()
+    [Theory]
+    [InlineData("--urls", "http://0.0.0.0:0")]
+    [InlineData("--urls", "http://127.0.0.1:0;http://[::]:0")]
+    [InlineData("--Kestrel:Endpoints:Http:Url=http://0.0.0.0:0")]
+    [InlineData("--Kestrel:Endpoints:Local:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:Any:Url=http://*:0")]
+    public async Task The_host_refuses_to_start_off_loopback_without_a_token_however_the_address_is_configured(params string[] args)
     {
-        // Building is where the rule is enforced: nothing is ever bound to a non-loopback address here.
-        var refused = Assert.Throws<InvalidOperationException>(() =>
-            CommissioningHost.Build(["--urls", "http://0.0.0.0:0", "--Simulator:Enabled=false"]));
-        Assert.Contains("token", refused.Message, StringComparison.OrdinalIgnoreCase);
+        // Refused before any hosted service starts, so nothing is ever bound beyond loopback.
+        var app = CommissioningHost.Build([.. args, "--Simulator:Enabled=false", "--Serilog:MinimumLevel:Default=Warning"]);
+        try
+        {
+            var refused = await Assert.ThrowsAsync<BindRefusedException>(() => app.StartAsync());
+            Assert.Contains("Server:Token", refused.Message);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Kestrel_endpoints_on_loopback_start_and_with_a_token_serve_the_sockets()
+    {
+        await using var host = await TestHost.StartAsync("--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0", $"--Server:Token={Token}");
+        Assert.True(IPAddress.IsLoopback(IPAddress.Parse(host.Http.Host)));
+        await using var client = await RawClient.ConnectAsync(host.Ws, bearer: Token);
+        Assert.Equal("server_info", (string?)(await client.ReceiveJsonAsync())["event"]);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 
 namespace CommissioningActors.Host.Tests.Support;
 
@@ -25,7 +26,10 @@ public sealed class TestHost : IAsyncDisposable
 
     public static Task<TestHost> StartAsync(params string[] args) => StartWithHoconAsync(null, args);
 
-    public static async Task<TestHost> StartWithHoconAsync(string? hocon, params string[] args)
+    public static Task<TestHost> StartWithHoconAsync(string? hocon, params string[] args) => StartWithSinkAsync(null, hocon, args);
+
+    /// <param name="sink">Receives every log event the host writes, after its enrichers (redaction included).</param>
+    public static async Task<TestHost> StartWithSinkAsync(ILogEventSink? sink, string? hocon, params string[] args)
     {
         string[] defaults =
         [
@@ -33,7 +37,7 @@ public sealed class TestHost : IAsyncDisposable
             "--Simulator:Enabled=false",
             "--Serilog:MinimumLevel:Default=Warning",
         ];
-        var app = CommissioningHost.Build([.. defaults, .. args], hocon);
+        var app = CommissioningHost.Build([.. defaults, .. args], hocon, sink);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestHost(app, new Uri(address));
