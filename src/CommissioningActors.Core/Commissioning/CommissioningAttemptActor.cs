@@ -3,6 +3,7 @@ using CommissioningActors.Core.Connections;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
+using CommissioningActors.Protocol.Text;
 
 namespace CommissioningActors.Core.Commissioning;
 
@@ -15,6 +16,8 @@ namespace CommissioningActors.Core.Commissioning;
 /// </summary>
 public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
 {
+    private const int MaxLine = 1024;
+
     private readonly CommissionRequest _request;
     private readonly IActorRef _discovery;
     private readonly IActorRef _proxies;
@@ -269,6 +272,11 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         }
 
         _ended = true;
+        if (outcome is AttemptFailed failed)
+        {
+            outcome = failed with { Message = PeerText.Escape(failed.Message, MaxLine) };
+        }
+
         _discovery.Tell(UnwatchDevice.Instance);
         Output(outcome switch
         {
@@ -314,7 +322,9 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void Output(string line) => _reportTo.Tell(new AttemptOutput(_request.AttemptId, line));
+    // Lines quote what proxies said (already escaped at the session); escaping again here keeps a job's output
+    // one event per line whatever a future caller passes. Escaping is idempotent on escaped text.
+    private void Output(string line) => _reportTo.Tell(new AttemptOutput(_request.AttemptId, PeerText.Escape(line, MaxLine)));
 
     private sealed record SettleElapsed
     {

@@ -13,6 +13,7 @@ using CommissioningActors.Core.Streams;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Controller;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Text;
 
 namespace CommissioningActors.Core.Controller;
 
@@ -253,7 +254,7 @@ public sealed class ControllerSessionActor : ReceiveActor
         // Fail closed: a client this far behind reconnects and reseeds from a fresh snapshot.
         _closing = true;
         _log.Warning("Controller client fell {0} events behind on stream {1}; sending backpressure and closing its socket",
-            overflow.BufferSize, overflow.MessageId);
+            overflow.BufferSize, PeerText.Escape(overflow.MessageId, 64));
         var frame = ControllerCodec.Error(overflow.MessageId, ControllerErrorCodes.Backpressure,
             $"stream fell {overflow.BufferSize} events behind; reconnect and subscribe again");
         _writer.SendThenCloseAsync(frame, 1008, "backpressure");

@@ -47,7 +47,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         GateSettings gateSettings)
     {
         _proxyId = proxyId;
-        _name = name;
+        _name = PeerText.Escape(name, 64);
         _outbound = outbound;
         _discovery = discovery;
         _settings = settings;
@@ -77,7 +77,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             var parsed = BleProxyCodec.ParseClientMessage(frame.Utf8, _settings.MaxFrameBytes);
             if (parsed.Value is not Hello hello)
             {
-                var why = parsed.IsOk ? $"expected hello, got {parsed.Value!.GetType().Name}" : parsed.Error!.ToString();
+                var why = parsed.IsOk ? $"expected hello, got {parsed.Value!.GetType().Name}" : ProxyPeerText.Text(parsed.Error!.ToString());
                 _log.Warning("Proxy {0} ({1}) broke the handshake: {2}", _proxyId, _name, why);
                 CloseAndStop(1002, "expected hello as the first frame");
                 return;
@@ -207,7 +207,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             case Disconnected lost:
                 if (_handleOwners.Remove(lost.ConnectionHandle, out var owner))
                 {
-                    owner.Tell(new ConnectionLost(lost.ConnectionHandle, lost.Reason ?? "disconnected"));
+                    owner.Tell(new ConnectionLost(lost.ConnectionHandle, ProxyPeerText.Text(lost.Reason ?? "disconnected")));
                 }
 
                 break;
@@ -216,8 +216,9 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
                     new ConnectionNotification(notification.ConnectionHandle, notification.CharacteristicUuid, notification.Value));
                 break;
             case ScanStopped stopped:
-                _log.Info("Proxy {0} ({1}) stopped scanning: {2}", _proxyId, _name, stopped.Reason ?? "no reason given");
-                Context.System.EventStream.Publish(new ProxyScanStopped(_proxyId, stopped.Reason));
+                var reason = stopped.Reason is null ? null : ProxyPeerText.Text(stopped.Reason);
+                _log.Info("Proxy {0} ({1}) stopped scanning: {2}", _proxyId, _name, reason ?? "no reason given");
+                Context.System.EventStream.Publish(new ProxyScanStopped(_proxyId, reason));
                 break;
             case Hello:
                 BadFrame("hello after the handshake");
@@ -236,7 +237,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         Timers.Cancel(("cmd", response.Id));
         if (!response.Success)
         {
-            var error = new BleProxyError(response.Error ?? BleErrorCodes.InternalError, response.Message ?? string.Empty);
+            var error = ProxyPeerText.Error(response.Error, response.Message);
             pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
             return;
         }
@@ -245,7 +246,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         if (!result.IsOk)
         {
             var error = new BleProxyError(BleErrorCodes.InternalError,
-                $"proxy answered '{pending.Command.Name}' with a malformed result: {result.Error!.Message}");
+                $"proxy answered '{pending.Command.Name}' with a malformed result: {ProxyPeerText.Text(result.Error!.Message)}");
             pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
             return;
         }
@@ -396,7 +397,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         _badFrames++;
         if (_badFrames <= 10 || _badFrames % 1000 == 0)
         {
-            _log.Warning("Proxy {0} ({1}) sent a bad frame (#{2}): {3}", _proxyId, _name, _badFrames, why);
+            _log.Warning("Proxy {0} ({1}) sent a bad frame (#{2}): {3}", _proxyId, _name, _badFrames, ProxyPeerText.Text(why));
         }
     }
 

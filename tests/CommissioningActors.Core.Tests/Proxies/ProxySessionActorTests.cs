@@ -1,5 +1,6 @@
 using System.Text;
 using Akka.Actor;
+using Akka.Event;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Discovery;
@@ -343,5 +344,47 @@ public sealed class ProxySessionActorTests : TestKit
         Assert.IsType<StopScan>(ExpectCommand().Command);
         session.Tell(new SocketBinaryReceived(BleProxyCodec.Serialize(new BinaryFrame(BinaryOpcode.Notification, 12, [2]))));
         Assert.Equal([2], first.ExpectMsg<ConnectionNotification>().Value);
+    }
+    [Fact]
+    public void A_proxy_error_message_with_a_forged_line_reaches_the_requester_as_one_escaped_line()
+    {
+        var session = ReadySession();
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:01")), TestActor);
+        var frame = ExpectCommand();
+        session.Tell(Client(CommandResponse.Fail(frame.Id, "connection_failed\r\n", "gone\n[12:00:00 ERR] fake\u001b[2J")));
+
+        var failed = ExpectMsg<BleCommandFailed>();
+        Assert.Equal("connection_failed\\r\\n", failed.Error.Code);
+        Assert.Equal("gone\\n[12:00:00 ERR] fake\\u001b[2J", failed.Error.Message);
+    }
+
+    [Fact]
+    public void A_disconnect_reason_reaches_the_owner_escaped_and_truncated()
+    {
+        var session = ReadySession();
+        var (handle, owner) = Connected(session);
+        session.Tell(Client(new Disconnected(handle, "lost\n[ERR] fake" + new string('x', 5000))));
+        var reason = owner.ExpectMsg<ConnectionLost>().Reason;
+        Assert.StartsWith("lost\\n[ERR] fake", reason);
+        Assert.True(reason.Length <= ProxyPeerText.MaxMessage + 1);
+    }
+
+    [Fact]
+    public void Peer_strings_in_log_lines_are_escaped()
+    {
+        var logs = CreateTestProbe();
+        Sys.EventStream.Subscribe(logs.Ref, typeof(LogEvent));
+        var session = ReadySession();
+        session.Tell(Text("""{"event":"warp\n[12:00:00 ERR] forged","data":{}}"""));
+        session.Tell(Client(new ScanStopped("adapter_off\r\n[12:00:00 ERR] forged")));
+
+        var badFrame = logs.FishForMessage<Warning>(w => w.Message.ToString()!.Contains("bad frame"));
+        var stopped = logs.FishForMessage<Info>(i => i.Message.ToString()!.Contains("stopped scanning"));
+        foreach (var line in new[] { badFrame.Message.ToString()!, stopped.Message.ToString()! })
+        {
+            Assert.DoesNotContain('\n', line);
+            Assert.DoesNotContain('\r', line);
+            Assert.Contains("\\n[12:00:00 ERR] forged", line);
+        }
     }
 }
