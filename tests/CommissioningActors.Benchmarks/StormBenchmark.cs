@@ -85,6 +85,9 @@ public static class StormBenchmark
         "commissioning.attempt.candidate-settle = 100ms",
         // Every job must stay visible until the harness has read its verdict.
         $"commissioning.jobs.retain-finished = {devices * 2 + 100}",
+        // The storm is one client starting every job at once: lift the caps on active jobs above it.
+        $"commissioning.jobs.max-active = {devices + 10}",
+        $"commissioning.jobs.max-active-per-client = {devices + 10}",
         // One client follows every job and every slot event.
         "commissioning.jobs.follower-buffer = 200000",
         "akka.loglevel = WARNING");

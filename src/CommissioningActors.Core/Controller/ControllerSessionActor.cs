@@ -133,8 +133,9 @@ public sealed class ControllerSessionActor : ReceiveActor
                 });
                 break;
             case "list_jobs":
-                Request(c.MessageId, _services.Jobs, ListJobs.Instance, reply => reply is JobList list
-                    ? ControllerCodec.Result(c.MessageId, ControllerJson.Jobs(list.Jobs))
+                var (list, paged) = JobListing.Parse(c);
+                Request(c.MessageId, _services.Jobs, list, reply => reply is JobList jobs
+                    ? ControllerCodec.Result(c.MessageId, JobListing.Result(jobs, paged))
                     : null);
                 break;
             case "get_job":
@@ -219,9 +220,12 @@ public sealed class ControllerSessionActor : ReceiveActor
         var label = OptionalString(c, "label");
         var jobId = Guid.NewGuid().ToString("N")[..12];
         var request = new CommissionRequest(jobId, payload, addresses, timeout, label);
-        Request(c.MessageId, _services.Jobs, new CreateCommissionJob(request, secrets), reply => reply is JobCreated created
-            ? ControllerCodec.Result(c.MessageId, new JsonObject { ["job_id"] = created.JobId })
-            : null);
+        Request(c.MessageId, _services.Jobs, new CreateCommissionJob(request, secrets, Self), reply => reply switch
+        {
+            JobCreated created => ControllerCodec.Result(c.MessageId, new JsonObject { ["job_id"] = created.JobId }),
+            JobRejected rejected => ControllerCodec.Error(c.MessageId, rejected.ErrorCode, rejected.Message),
+            _ => null,
+        });
     }
 
     private void Follow(string messageId, IActorRef publisher, object subscribe, IFollowFormat format)

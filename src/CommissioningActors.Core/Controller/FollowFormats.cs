@@ -28,7 +28,7 @@ public sealed class FollowJobFormat : IFollowFormat
     };
 }
 
-/// <summary>follow_jobs: one snapshot of every job, then live events of all jobs.</summary>
+/// <summary>follow_jobs: one bounded snapshot (every active job, the newest finished ones), then live events of all jobs.</summary>
 public sealed class FollowJobsFormat : IFollowFormat
 {
     public static readonly FollowJobsFormat Instance = new();
@@ -36,7 +36,7 @@ public sealed class FollowJobsFormat : IFollowFormat
     public string? Format(object message, string messageId) => message switch
     {
         JobOutputAppended o => ControllerJson.JobOutputFrame(o, messageId),
-        JobList list => ControllerCodec.Event("jobs_snapshot", new System.Text.Json.Nodes.JsonObject { ["jobs"] = ControllerJson.Jobs(list.Jobs) }, messageId),
+        JobList list => ControllerCodec.Event("jobs_snapshot", JobListing.Snapshot(list), messageId),
         _ when ControllerJson.Event(message) is { } ev => ControllerCodec.Event(ev.Name, ev.Data, messageId),
         _ => null,
     };

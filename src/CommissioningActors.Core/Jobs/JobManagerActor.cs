@@ -1,12 +1,14 @@
 using Akka.Actor;
 using CommissioningActors.Core.Streams;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Core.Jobs;
 
 /// <summary>
 /// Creates jobs, routes requests to them by id, and keeps a frozen JobState per job from the events they
 /// publish. follow_jobs subscribes here: the snapshot is that index, taken in the same step as the
-/// subscription. Finished jobs are kept up to a count and an age, then evicted.
+/// subscription. Finished jobs are kept up to a count and an age, then evicted. Jobs queued or running are capped
+/// (in all and per client connection); a job outlives the connection that started it, within those caps.
 /// </summary>
 public sealed class JobManagerActor : ReceiveActor, IWithTimers
 {
@@ -50,7 +52,7 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
                 _followers.Publish(e, Self);
             }
         });
-        Receive<ListJobs>(_ => Sender.Tell(new JobList(States())));
+        Receive<ListJobs>(l => Sender.Tell(Page(l)));
         Receive<ToJob>(m =>
         {
             if (_jobs.TryGetValue(m.JobId, out var entry))
@@ -64,7 +66,7 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
         });
         Receive<FollowJobs>(_ =>
         {
-            Sender.Tell(new JobList(States()));
+            Sender.Tell(Snapshot());
             _followers.Add(Sender, Context);
         });
         Receive<GetFollowerCount>(_ => Sender.Tell(new FollowerCount(_followers.Count)));
@@ -105,14 +107,55 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (Busy(create.Client) is { } busy)
+        {
+            Sender.Tell(new JobRejected(ControllerErrorCodes.Busy, busy));
+            return;
+        }
+
         var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, _commissioning, Self, _settings.Output), $"job-{id}");
         Context.Watch(job);
-        _jobs[id] = new Entry(job, new JobState(id, create.Request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false));
+        _jobs[id] = new Entry(job, create.Client, new JobState(id, create.Request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false));
         Sender.Tell(new JobCreated(id, job));
     }
 
+    private string? Busy(IActorRef? client)
+    {
+        var active = _jobs.Values.Where(j => !j.State.IsTerminal).ToList();
+        if (active.Count >= _settings.MaxActive)
+        {
+            return $"the service already has {active.Count} jobs queued or running, its limit; try again when some finish";
+        }
+
+        var mine = client is null ? 0 : active.Count(j => client.Equals(j.Client));
+        return mine >= _settings.MaxActivePerClient
+            ? $"this connection already has {mine} jobs queued or running, its limit; try again when some finish"
+            : null;
+    }
+
     private List<JobState> States() =>
-        _jobs.Values.Select(j => j.State with { OutputLines = j.Lines }).OrderBy(s => s.CreatedAt).ToList();
+        _jobs.Values.Select(j => j.State with { OutputLines = j.Lines })
+            .OrderBy(s => s.CreatedAt.UtcTicks).ThenBy(s => s.JobId, StringComparer.Ordinal).ToList();
+
+    private JobList Page(ListJobs request)
+    {
+        var all = States();
+        var from = request.After is { } after ? all.FindIndex(after.IsBefore) : 0;
+        from = from < 0 ? all.Count : from;
+        var page = all.Skip(from).Take(request.Limit).ToList();
+        var next = from + page.Count < all.Count && page.Count > 0 ? JobCursor.Of(page[^1]) : null;
+        return new JobList(page, next, all.Count);
+    }
+
+    // Every active job (bounded by MaxActive) plus the newest finished ones, up to SnapshotMax in all, in creation order.
+    private JobList Snapshot()
+    {
+        var all = States();
+        var room = Math.Max(0, _settings.SnapshotMax - all.Count(s => !s.IsTerminal));
+        var finishedKept = all.Where(s => s.IsTerminal).TakeLast(room).ToHashSet();
+        var kept = all.Where(s => !s.IsTerminal || finishedKept.Contains(s)).ToList();
+        return new JobList(kept, null, all.Count, all.Count - kept.Count);
+    }
 
     private void Forward(JobEvent e)
     {
@@ -145,9 +188,11 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The manager's view of one job; mutated only inside this actor.</summary>
-    private sealed class Entry(IActorRef job, JobState state)
+    private sealed class Entry(IActorRef job, IActorRef? client, JobState state)
     {
         public IActorRef Job { get; } = job;
+
+        public IActorRef? Client { get; } = client;
 
         public JobState State { get; set; } = state;
 

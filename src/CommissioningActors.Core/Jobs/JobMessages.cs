@@ -48,16 +48,49 @@ public sealed record JobProgressed(string JobId, string Phase, int Candidates, i
 public sealed record JobEvicted(string JobId) : JobEvent(JobId);
 
 // Requests to the manager.
-public sealed record CreateCommissionJob(CommissionRequest Request, IReadOnlyList<string> Secrets);
+
+/// <param name="Client">The controller connection asking; its queued + running jobs are capped. Null: no per-client cap.</param>
+public sealed record CreateCommissionJob(CommissionRequest Request, IReadOnlyList<string> Secrets, IActorRef? Client = null);
 
 public sealed record JobCreated(string JobId, IActorRef Job);
 
-public sealed record ListJobs
+/// <summary>The job was not created: ErrorCode is `busy` (a cap on queued + running jobs is reached).</summary>
+public sealed record JobRejected(string ErrorCode, string Message);
+
+/// <summary>Jobs in creation order, at most Limit of them, starting after the cursor (a page of list_jobs).</summary>
+public sealed record ListJobs(int Limit = ListJobs.MaxLimit, JobCursor? After = null)
 {
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 500;
+
     public static readonly ListJobs Instance = new();
 }
 
-public sealed record JobList(IReadOnlyList<JobState> Jobs);
+/// <summary>
+/// A page of jobs (or a follow_jobs snapshot). Next: where the following page starts, null on the last page.
+/// Total: jobs the manager holds; Omitted: jobs a snapshot left out.
+/// </summary>
+public sealed record JobList(IReadOnlyList<JobState> Jobs, JobCursor? Next = null, int Total = 0, int Omitted = 0);
+
+/// <summary>A position in creation order (created_at, then job_id); opaque on the wire.</summary>
+public sealed record JobCursor(long CreatedTicks, string JobId)
+{
+    public static JobCursor Of(JobState s) => new(s.CreatedAt.UtcTicks, s.JobId);
+
+    public bool IsBefore(JobState s) =>
+        CreatedTicks < s.CreatedAt.UtcTicks || (CreatedTicks == s.CreatedAt.UtcTicks && string.CompareOrdinal(JobId, s.JobId) < 0);
+
+    public string ToToken() => $"{CreatedTicks}.{JobId}";
+
+    public static JobCursor? Parse(string token)
+    {
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && long.TryParse(token.AsSpan(0, dot), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var ticks) && dot < token.Length - 1
+            ? new JobCursor(ticks, token[(dot + 1)..])
+            : null;
+    }
+}
 
 /// <summary>Forwarded to the job (sender preserved); UnknownJob when there is none.</summary>
 public sealed record ToJob(string JobId, object Message);

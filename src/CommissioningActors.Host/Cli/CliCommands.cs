@@ -135,7 +135,7 @@ public static class CliCommands
 
     public static async Task<int> JobsAsync(ControllerClient client, CliContext cli, CancellationToken cancellationToken)
     {
-        var jobs = (await client.RequestAsync("list_jobs", null, cancellationToken)) as JsonArray ?? [];
+        var jobs = await ListAllJobsAsync(client, cancellationToken);
         if (jobs.Count == 0)
         {
             await cli.Out.WriteLineAsync("no jobs");
@@ -143,7 +143,7 @@ public static class CliCommands
         }
 
         string[] header = ["ID", "STATUS", "LABEL", "CREATED", "ERROR_CODE"];
-        var rows = jobs.OfType<JsonObject>().Select(j => new[]
+        var rows = jobs.Select(j => new[]
         {
             (string?)j["job_id"] ?? "-",
             (string?)j["status"] ?? "-",
@@ -158,6 +158,28 @@ public static class CliCommands
         }
 
         return CliExitCodes.Ok;
+    }
+
+    // list_jobs a page at a time, following next_cursor; a server without paging answers the plain array.
+    private static async Task<List<JsonObject>> ListAllJobsAsync(ControllerClient client, CancellationToken cancellationToken)
+    {
+        var jobs = new List<JsonObject>();
+        string? cursor = null;
+        do
+        {
+            var args = new JsonObject { ["limit"] = 500 };
+            if (cursor is not null)
+            {
+                args["cursor"] = cursor;
+            }
+
+            var result = await client.RequestAsync("list_jobs", args, cancellationToken);
+            jobs.AddRange(((result as JsonObject)?["jobs"] as JsonArray ?? result as JsonArray ?? []).OfType<JsonObject>());
+            cursor = (string?)(result as JsonObject)?["next_cursor"];
+        }
+        while (cursor is not null);
+
+        return jobs;
     }
 
     public static async Task<int> CancelAsync(ControllerClient client, CliContext cli, string jobId, CancellationToken cancellationToken)

@@ -6,21 +6,26 @@ namespace CommissioningActors.Host.Security;
 /// <summary>
 /// Runs the bind rule before any hosted service starts (so a refusal starts nothing, not even the actor system):
 /// loading Kestrel's configured endpoints applies the endpoint defaults, i.e. BindAddressPolicy, to each of them;
-/// without configured endpoints Kestrel binds `urls`, which are checked here the way Kestrel reads them.
-/// Kestrel still checks each endpoint again as it binds it.
+/// `urls` and `http_ports` / `https_ports` are checked too, even where Kestrel:Endpoints would override them
+/// (`preferHostingUrls` turns that round). Kestrel still checks each endpoint again as it binds it.
 /// </summary>
 public sealed class BindCheckService(IOptions<KestrelServerOptions> kestrel, IConfiguration configuration, ServerOptions server)
     : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        var loader = kestrel.Value.ConfigurationLoader;
-        loader?.Load();
-        if (loader?.Configuration.GetSection("Endpoints").GetChildren().Any() != true)
+        kestrel.Value.ConfigurationLoader?.Load();
+        foreach (var url in Hosting.CommissioningHost.ListenUrls(configuration))
         {
-            foreach (var url in Hosting.CommissioningHost.ListenUrls(configuration))
+            BindAddressPolicy.Enforce(url, server.Token);
+        }
+
+        // Ports alone mean every interface.
+        foreach (var ports in new[] { "http_ports", "https_ports" })
+        {
+            if (!string.IsNullOrWhiteSpace(configuration[ports]))
             {
-                BindAddressPolicy.Enforce(url, server.Token);
+                BindAddressPolicy.Enforce($"http://*:{configuration[ports]}", server.Token);
             }
         }
 

@@ -11,6 +11,9 @@ public static class ControllerErrorCodes
     public const string UnknownJob = "unknown_job";
     public const string Backpressure = "backpressure";
     public const string InternalError = "internal_error";
+
+    /// <summary>A limit on jobs queued or running (the service's or this connection's) is reached; try again later.</summary>
+    public const string Busy = "busy";
 }
 
 /// <summary>A client command: {"message_id": "...", "command": "...", "args": {...}}.</summary>

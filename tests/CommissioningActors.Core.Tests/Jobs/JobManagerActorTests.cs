@@ -126,4 +126,33 @@ public sealed class JobManagerActorTests : TestKit
         Assert.Equal("k2", left.JobId);
         Assert.Equal(JobStatus.Running, left.Status);
     }
+
+    [Fact]
+    public void The_follow_jobs_snapshot_keeps_every_active_job_and_fills_up_with_the_newest_finished_ones()
+    {
+        var manager = StartManager(JobSettings.Default with { SnapshotMax = 3 });
+        var jobs = new[] { "a", "b", "c", "d", "e" }.ToDictionary(id => id, id => Create(manager, id));
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            jobs[id].Job.Tell(new AttemptFailed(id, BleErrorCodes.Timeout, "no answer"), jobs[id].Attempt.Ref);
+        }
+
+        AwaitAssert(() => Assert.Equal(3, List(manager).Jobs.Count(j => j.IsTerminal)));
+        manager.Tell(FollowJobs.Instance, TestActor);
+        var snapshot = ExpectMsg<JobList>();
+        Assert.Equal(["c", "d", "e"], snapshot.Jobs.Select(j => j.JobId));
+        Assert.Equal((5, 2), (snapshot.Total, snapshot.Omitted));
+
+        // More active jobs than the bound: all of them, and no finished one.
+        var tight = StartManager(JobSettings.Default with { SnapshotMax = 1 });
+        var done = Create(tight, "f");
+        done.Job.Tell(new AttemptFailed("f", BleErrorCodes.Timeout, "no answer"), done.Attempt.Ref);
+        AwaitAssert(() => Assert.True(State(tight, "f").IsTerminal));
+        Create(tight, "g");
+        Create(tight, "h");
+        tight.Tell(FollowJobs.Instance, TestActor);
+        var crowded = ExpectMsg<JobList>();
+        Assert.Equal(["g", "h"], crowded.Jobs.Select(j => j.JobId));
+        Assert.Equal((3, 1), (crowded.Total, crowded.Omitted));
+    }
 }

@@ -15,6 +15,8 @@ public sealed class TokenRuleTests
     [InlineData("--urls", "http://127.0.0.1:0;http://[::]:0")]
     [InlineData("--Kestrel:Endpoints:Http:Url=http://0.0.0.0:0")]
     [InlineData("--Kestrel:Endpoints:Local:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:Any:Url=http://*:0")]
+    [InlineData("--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0", "--urls", "http://0.0.0.0:0", "--preferHostingUrls=true")]
+    [InlineData("--urls=", "--http_ports=0")]
     public async Task The_host_refuses_to_start_off_loopback_without_a_token_however_the_address_is_configured(params string[] args)
     {
         // Refused before any hosted service starts, so nothing is ever bound beyond loopback.
