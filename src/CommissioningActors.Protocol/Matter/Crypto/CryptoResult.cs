@@ -14,6 +14,15 @@ public enum CryptoErrorKind
 
     /// <summary>A protocol step was called out of order.</summary>
     WrongState,
+
+    /// <summary>A certificate, CSR or signature is not well-formed DER, or not in the shape Matter requires.</summary>
+    Malformed,
+
+    /// <summary>A signature does not verify under the key it must verify under.</summary>
+    InvalidSignature,
+
+    /// <summary>A certificate chain does not lead to a trusted root, or breaks a chain rule.</summary>
+    UntrustedChain,
 }
 
 public sealed record CryptoError(CryptoErrorKind Kind, string Message)
