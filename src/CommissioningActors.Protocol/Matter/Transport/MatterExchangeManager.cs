@@ -257,6 +257,9 @@ public sealed class MatterExchangeManager
 
     public bool IsOpen(ExchangeKey key) => _exchanges.TryGetValue(key, out var e) && !e.Closing;
 
+    /// <summary>Whether our reliable message on this exchange still waits for its ack.</summary>
+    public bool AwaitsAck(ExchangeKey key) => _exchanges.TryGetValue(key, out var e) && e.Outstanding is not null;
+
     private TimeSpan RetransmissionDelay(int retransmissions)
     {
         var baseInterval = PeerIsActive ? PeerParameters.ActiveInterval : PeerParameters.IdleInterval;
