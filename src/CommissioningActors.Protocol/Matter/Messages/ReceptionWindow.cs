@@ -8,10 +8,11 @@ public enum CounterCheck
 
 /// <summary>
 /// Receive-side duplicate detection (spec 4.6.5): the largest counter seen plus a 32-bit bitmap of the 32
-/// counters below it. On a secure unicast session (encrypted, no rollover) a counter at or behind the
-/// window is a duplicate. On an unsecured session counters roll over and a counter far behind the window is
-/// taken as new (the peer rebooted); duplicates there are flagged, never fatal. For secured messages call
-/// <see cref="Check"/> only after the MIC verified, so a forged counter cannot move the window.
+/// counters below it. On a secure unicast session (encrypted, no rollover) the window starts synchronised
+/// at 0 (peers start their counters at 1 or more) and a counter at or behind the window is a duplicate. On
+/// an unsecured session counters roll over, the first counter is trusted, and a counter far behind the
+/// window is taken as new (the peer rebooted); duplicates there are flagged, never fatal. For secured
+/// messages call <see cref="Check"/> only after the MIC verified, so a forged counter cannot move the window.
 /// </summary>
 public sealed class ReceptionWindow
 {
@@ -22,7 +23,14 @@ public sealed class ReceptionWindow
     private uint _bitmap;
     private bool _initialised;
 
-    private ReceptionWindow(bool secure) => _secure = secure;
+    private ReceptionWindow(bool secure)
+    {
+        _secure = secure;
+
+        // Not "trust the first with everything below it seen": MRP may deliver a retransmission of an
+        // earlier counter after a later message (e.g. a standalone ack), and that one must still count.
+        _initialised = secure;
+    }
 
     public static ReceptionWindow ForSecureUnicast() => new(secure: true);
 
@@ -35,10 +43,10 @@ public sealed class ReceptionWindow
     {
         if (!_initialised)
         {
-            // Trust the first counter (the peer picked a random start); everything below it counts as seen.
+            // Unsecured: trust the first counter; nothing below it has been seen yet.
             _initialised = true;
             _max = counter;
-            _bitmap = uint.MaxValue;
+            _bitmap = 0;
             return CounterCheck.New;
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace CommissioningActors.Protocol.Matter.Tlv;
@@ -17,7 +18,10 @@ public static class TlvJson
         TlvSigned s => JsonValue.Create(s.Value),
         TlvUnsigned u => JsonValue.Create(u.Value),
         TlvBool b => JsonValue.Create(b.Value),
-        TlvFloat f => Number(f.Value),
+        // The shortest decimal that round-trips the float: 17.9, not 17.899999618530273.
+        TlvFloat f => Number(double.IsFinite(f.Value)
+            ? double.Parse(f.Value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+            : f.Value),
         TlvDouble d => Number(d.Value),
         TlvUtf8 s => JsonValue.Create(s.Value),
         TlvBytes b => JsonValue.Create(Convert.ToBase64String(b.Value.Span)),

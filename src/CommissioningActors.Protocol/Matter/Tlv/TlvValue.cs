@@ -94,6 +94,15 @@ public sealed record TlvElement(TlvTag Tag, TlvValue Value)
         _ => null,
     };
 
+    public double? AsDouble() => Value switch
+    {
+        TlvDouble d => d.Value,
+        TlvFloat f => f.Value,
+        _ => null,
+    };
+
+    public bool IsNull => Value is TlvNull;
+
     public bool? AsBool() => (Value as TlvBool)?.Value;
 
     public string? AsString() => (Value as TlvUtf8)?.Value;

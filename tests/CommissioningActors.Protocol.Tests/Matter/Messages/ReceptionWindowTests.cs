@@ -6,21 +6,34 @@ namespace CommissioningActors.Protocol.Tests.Matter.Messages;
 public class ReceptionWindowTests
 {
     [Fact]
-    public void First_counter_is_trusted_and_everything_below_it_is_seen()
+    public void A_secure_session_starts_synchronised_at_zero()
     {
         var window = ReceptionWindow.ForSecureUnicast();
+        Assert.Equal(0u, window.MaxCounter);
+        Assert.Equal(CounterCheck.Duplicate, window.Check(0));
         Assert.Equal(CounterCheck.New, window.Check(0x1234));
         Assert.Equal(CounterCheck.Duplicate, window.Check(0x1234));
+        Assert.Equal(CounterCheck.New, window.Check(0x1233)); // an earlier message overtaken by a later one
         Assert.Equal(CounterCheck.Duplicate, window.Check(0x1233));
-        Assert.Equal(CounterCheck.Duplicate, window.Check(0x0001));
+        Assert.Equal(CounterCheck.Duplicate, window.Check(0x0001)); // behind the window
         Assert.Equal(CounterCheck.New, window.Check(0x1235));
+    }
+
+    [Fact]
+    public void An_unsecured_session_trusts_its_first_counter_and_has_seen_nothing_below_it()
+    {
+        var window = ReceptionWindow.ForUnsecured();
+        Assert.Null(window.MaxCounter);
+        Assert.Equal(CounterCheck.New, window.Check(0x1234));
+        Assert.Equal(CounterCheck.New, window.Check(0x1230));
+        Assert.Equal(CounterCheck.Duplicate, window.Check(0x1230));
     }
 
     [Fact]
     public void Out_of_order_counters_inside_the_window_are_accepted_once()
     {
         var window = ReceptionWindow.ForSecureUnicast();
-        window.Check(100);
+        Assert.Equal(CounterCheck.New, window.Check(100));
         Assert.Equal(CounterCheck.New, window.Check(110)); // 101..109 not yet seen
         Assert.Equal(CounterCheck.New, window.Check(105));
         Assert.Equal(CounterCheck.Duplicate, window.Check(105));
@@ -80,6 +93,7 @@ public class ReceptionWindowTests
         Assert.Equal(CounterCheck.New, window.Check(1)); // 3 ahead across the rollover
         Assert.Equal(1u, window.MaxCounter);
         Assert.Equal(CounterCheck.New, window.Check(uint.MaxValue)); // inside the window, behind 1
+        Assert.Equal(CounterCheck.Duplicate, window.Check(uint.MaxValue));
         Assert.Equal(CounterCheck.Duplicate, window.Check(uint.MaxValue - 1));
         Assert.Equal(CounterCheck.New, window.Check(0));
     }

@@ -34,6 +34,13 @@ public class TlvJsonTests
     }
 
     [Fact]
+    public void Floats_render_as_their_shortest_decimal()
+    {
+        Assert.Equal("17.9", TlvJson.ToJsonString(new TlvElement(TlvTag.Anonymous, new TlvFloat(17.9f))));
+        Assert.Equal("17.9", TlvJson.ToJsonString(new TlvElement(TlvTag.Anonymous, new TlvDouble(17.9))));
+    }
+
+    [Fact]
     public void A_decoded_vendor_name_renders_as_a_string()
     {
         var parsed = TlvDecoder.Decode(Convert.FromHexString("0c0648656c6c6f21"));
