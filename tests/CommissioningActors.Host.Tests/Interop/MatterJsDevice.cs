@@ -15,6 +15,9 @@ public sealed record MatterJsDeviceOptions
     public int Count { get; init; } = 1;
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Run inside this private network namespace (mDNS works there); null = the host's loopback.</summary>
+    public NetworkNamespace? Network { get; init; }
 }
 
 /// <summary>One matter.js fabric entry as the device reports it.</summary>
@@ -73,7 +76,7 @@ public sealed class MatterJsDevice : IAsyncDisposable
             "--vendor-name", options.VendorName,
             "--product-id", options.ProductId.ToString(),
         ];
-        var process = new JsonLineProcess(fixture.StartScript("device.mjs", args), "matter.js device");
+        var process = new JsonLineProcess(fixture.StartScript("device.mjs", args, options.Network), "matter.js device");
         try
         {
             var ready = await process.WaitForEventAsync("ready", options.ReadyTimeout);

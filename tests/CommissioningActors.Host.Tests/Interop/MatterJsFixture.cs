@@ -84,10 +84,10 @@ public sealed record MatterJsFixture(string Directory, string Node)
         return null;
     }
 
-    /// <summary>A started `node SCRIPT ARGS` with every stream redirected.</summary>
-    internal Process StartScript(string script, IEnumerable<string> args)
+    /// <summary>A started `node SCRIPT ARGS` with every stream redirected, inside <paramref name="network"/> when given.</summary>
+    internal Process StartScript(string script, IEnumerable<string> args, NetworkNamespace? network = null)
     {
-        var info = new ProcessStartInfo(Node)
+        var info = new ProcessStartInfo(network is null ? Node : "nsenter")
         {
             WorkingDirectory = Directory,
             RedirectStandardInput = true,
@@ -95,8 +95,8 @@ public sealed record MatterJsFixture(string Directory, string Node)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Script(script));
-        foreach (var arg in args)
+        IEnumerable<string> command = [Script(script), .. args];
+        foreach (var arg in network is null ? command : network.Enter([Node, .. command]))
         {
             info.ArgumentList.Add(arg);
         }

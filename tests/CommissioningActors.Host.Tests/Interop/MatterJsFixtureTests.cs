@@ -13,7 +13,7 @@ public sealed class MatterJsFixtureTests
 
         var run = await MatterJsController.RunAsync([(device.EndPoint, device.Options.Passcode)]);
 
-        Assert.True(run.ExitCode == 0, $"controller.mjs exited {run.ExitCode}:\n{string.Join('\n', run.Events)}\n{run.StderrTail}");
+        Assert.True(run.ExitCode == 0, run.ToString());
         var commissioned = Assert.Single(run.Named("commissioned"));
         Assert.InRange(commissioned.GetProperty("ms").GetInt32(), 1, 60_000);
         Assert.Equal("Interop Vendor", Assert.Single(run.Named("vendor-name")).GetProperty("value").GetString());
