@@ -17,6 +17,17 @@ public static class RoundTrip
         return probe.ExpectMsg<T>();
     }
 
+    /// <summary>
+    /// A round trip through target's mailbox for actors with no question of their own: Identify is answered in
+    /// mailbox order, so whatever target sent before is queued at its receivers. True while target is alive.
+    /// </summary>
+    public static bool Settle(this TestKitBase kit, IActorRef target)
+    {
+        var probe = kit.CreateTestProbe();
+        target.Tell(new Identify(null), probe.Ref);
+        return probe.ExpectMsg<ActorIdentity>().Subject is not null;
+    }
+
     /// <summary>Asks target from the probe and returns everything the probe got before the answer.</summary>
     public static List<object> ReceiveUntilAnswer<T>(this TestProbe probe, IActorRef target, object question)
     {
