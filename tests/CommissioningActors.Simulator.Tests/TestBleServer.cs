@@ -97,7 +97,7 @@ internal sealed class TestBleServer : IAsyncDisposable
         _listener.Stop();
         if (_session.IsCompletedSuccessfully)
         {
-            await _session.Result.DisposeAsync();
+            await (await _session).DisposeAsync();
         }
     }
 }

@@ -185,8 +185,9 @@ public sealed class BleConnectionActorTests : TestKit
         Assert.Contains(lines, l => l.Contains("BTP session open", StringComparison.Ordinal));
 
         // Established is not the end of the lease: the actor lives on holding the connection.
-        _session.ExpectNoMsg(Quiet);
-        _parent.ExpectNoMsg(TimeSpan.Zero);
+        Assert.True(this.Settle(connection));
+        Assert.Empty(_session.Queued());
+        Assert.Empty(_parent.Queued());
     }
 
     [Fact]

@@ -22,10 +22,11 @@ public sealed class ControllerSessionStreamTests : TestKit
     }
 
     [Fact]
-    public void Closing_the_socket_or_unsubscribing_leaves_no_follower_behind()
+    public async Task Closing_the_socket_or_unsubscribing_leaves_no_follower_behind()
     {
         var world = new SessionWorld(this);
-        var job = world.CreateJob("j1");
+        await world.ReadyAsync();
+        var job = await world.CreateJobAsync("j1");
         var writers = new[] { new FakeSocketWriter(), new FakeSocketWriter() };
         var sessions = writers.Select(w => world.Session(w).Session).ToList();
         foreach (var session in sessions)
@@ -35,64 +36,68 @@ public sealed class ControllerSessionStreamTests : TestKit
             SessionWorld.Command(session, "f3", "subscribe_events");
         }
 
-        AwaitAssert(() =>
+        await AwaitAssertAsync(async () =>
         {
-            Assert.Equal(2, world.JobFollowers("j1"));
-            Assert.Equal(2, SessionWorld.Count(world.Jobs));
-            Assert.Equal(2, SessionWorld.Count(world.Events));
+            Assert.Equal(2, await world.JobFollowersAsync("j1"));
+            Assert.Equal(2, await SessionWorld.CountAsync(world.Jobs));
+            Assert.Equal(2, await SessionWorld.CountAsync(world.Events));
         });
-        var streams = world.Streams(sessions[0]);
+        var streams = await world.StreamsAsync(sessions[0]);
         Assert.Equal(3, streams.Count);
         streams.ToList().ForEach(s => Watch(s));
 
         SessionWorld.Command(sessions[0], "u1", "unsubscribe", new JsonObject { ["stream_id"] = "f2" });
-        AwaitAssert(() => Assert.Equal(1, SessionWorld.Count(world.Jobs)));
-        Assert.Equal(2, world.JobFollowers("j1"));
+        await AwaitAssertAsync(async () => Assert.Equal(1, await SessionWorld.CountAsync(world.Jobs)));
+        Assert.Equal(2, await world.JobFollowersAsync("j1"));
 
         sessions[0].Tell(new SocketClosed("peer went away"));
         var stopped = ReceiveN(3).Cast<Terminated>().Select(t => t.ActorRef).ToHashSet();
         Assert.True(stopped.SetEquals(streams));
-        AwaitAssert(() =>
+        await AwaitAssertAsync(async () =>
         {
-            Assert.Equal(1, world.JobFollowers("j1"));
-            Assert.Equal(1, SessionWorld.Count(world.Jobs));
-            Assert.Equal(1, SessionWorld.Count(world.Events));
+            Assert.Equal(1, await world.JobFollowersAsync("j1"));
+            Assert.Equal(1, await SessionWorld.CountAsync(world.Jobs));
+            Assert.Equal(1, await SessionWorld.CountAsync(world.Events));
         });
 
-        // More events: the closed session's streams are complete, the other session still gets them.
+        // More events: the closed session's followers are gone from every publisher (counts above), so once the
+        // open session has the new frames, the closed one cannot get any.
         var closedFrames = writers[0].Frames.Count;
         var openFrames = writers[1].Frames.Count;
         job.Job.Tell(new AttemptOutput("j1", "after close"), job.Attempt.Ref);
         PublishProxies(0, 3);
-        AwaitCondition(() => writers[1].Frames.Count >= openFrames + 2 + 3);
-        Thread.Sleep(200);
+        await AwaitConditionAsync(() => Task.FromResult(writers[1].Frames.Count >= openFrames + 2 + 3));
         Assert.Equal(closedFrames, writers[0].Frames.Count);
 
         sessions[1].Tell(new SocketClosed("bye"));
-        AwaitAssert(() =>
+        await AwaitAssertAsync(async () =>
         {
-            Assert.Equal(0, world.JobFollowers("j1"));
-            Assert.Equal(0, SessionWorld.Count(world.Jobs));
-            Assert.Equal(0, SessionWorld.Count(world.Events));
+            Assert.Equal(0, await world.JobFollowersAsync("j1"));
+            Assert.Equal(0, await SessionWorld.CountAsync(world.Jobs));
+            Assert.Equal(0, await SessionWorld.CountAsync(world.Events));
         });
     }
 
     [Fact]
-    public void An_overflowing_stream_sends_backpressure_once_through_send_then_close_and_nothing_after()
+    public async Task An_overflowing_stream_sends_backpressure_once_through_send_then_close_and_nothing_after()
     {
         var world = new SessionWorld(this, followerBuffer: 5);
+        await world.ReadyAsync();
         var writer = new FakeSocketWriter { HoldAll = true };
         var (session, outbound) = world.Session(writer);
         SessionWorld.Command(session, "s1", "subscribe_events");
         SessionWorld.Command(session, "s2", "subscribe_events");
-        AwaitAssert(() => Assert.Equal(2, SessionWorld.Count(world.Events)));
+        await AwaitAssertAsync(async () => Assert.Equal(2, await SessionWorld.CountAsync(world.Events)));
 
         PublishProxies(0, 50);
-        AwaitCondition(() => writer.Closes.Count > 0);
-        AwaitAssert(() => Assert.Equal(0, SessionWorld.Count(world.Events)));
+        await AwaitConditionAsync(() => Task.FromResult(writer.Closes.Count > 0));
+        await AwaitAssertAsync(async () => Assert.Equal(0, await SessionWorld.CountAsync(world.Events)));
         var framesAtClose = writer.Frames.Count;
         PublishProxies(50, 50);
-        Thread.Sleep(300);
+        // The hub has handled all 50 once it answers, and it has no subscriber left to send them to.
+        Assert.Equal(0, await SessionWorld.CountAsync(world.Events));
+        // Whatever the session sent through outbound is queued once it answers.
+        await SessionWorld.CountAsync(session);
 
         var (frame, status, _) = Assert.Single(writer.Closes);
         var error = FakeSocketWriter.Parse(frame);
@@ -100,34 +105,39 @@ public sealed class ControllerSessionStreamTests : TestKit
         Assert.Contains(error["message_id"]!.GetValue<string>(), new[] { "s1", "s2" });
         Assert.Equal(1008, status);
         Assert.Equal(framesAtClose, writer.Frames.Count);
-        var sent = outbound.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => m).OfType<SendText>()
-            .Select(t => FakeSocketWriter.Parse(t.Text)["message_id"]?.GetValue<string>());
+        var sent = outbound.Queued().OfType<SendText>().Select(t => FakeSocketWriter.Parse(t.Text)["message_id"]?.GetValue<string>());
         Assert.DoesNotContain("s1", sent);
         Assert.DoesNotContain("s2", sent);
     }
 
     [Fact]
-    public void A_generic_stream_failure_reports_an_error_on_that_stream_and_keeps_the_socket_and_other_streams()
+    public async Task A_generic_stream_failure_reports_an_error_on_that_stream_and_keeps_the_socket_and_other_streams()
     {
         var world = new SessionWorld(this);
+        await world.ReadyAsync();
         var writer = new FakeSocketWriter { ThrowOn = f => FakeSocketWriter.Parse(f)["message_id"]?.GetValue<string>() == "bad" };
         var (session, outbound) = world.Session(writer);
         SessionWorld.Command(session, "good", "subscribe_events");
-        AwaitAssert(() => Assert.Equal(1, SessionWorld.Count(world.Events)));
+        await AwaitAssertAsync(async () => Assert.Equal(1, await SessionWorld.CountAsync(world.Events)));
         SessionWorld.Command(session, "bad", "subscribe_events");
 
         var error = outbound.FishForMessage<SendText>(t => FakeSocketWriter.Parse(t.Text)["message_id"]?.GetValue<string>() == "bad");
         Assert.Equal(ControllerErrorCodes.InternalError, FakeSocketWriter.Parse(error.Text)["error_code"]!.GetValue<string>());
-        AwaitAssert(() => Assert.Equal(1, SessionWorld.Count(session)));
-        AwaitAssert(() => Assert.Equal(1, SessionWorld.Count(world.Events)));
+        await AwaitAssertAsync(async () => Assert.Equal(1, await SessionWorld.CountAsync(session)));
+        await AwaitAssertAsync(async () => Assert.Equal(1, await SessionWorld.CountAsync(world.Events)));
 
         PublishProxies(0, 3);
-        AwaitCondition(() => SessionWorld.FramesOf(writer, "good").Count() == 4);
+        await AwaitConditionAsync(() => Task.FromResult(SessionWorld.FramesOf(writer, "good").Count() == 4));
         Assert.Empty(writer.Closes);
-        Assert.Empty(outbound.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => m).OfType<CloseSocket>());
 
-        // The session still answers commands.
+        // The session still answers commands, and nothing it sent before the answer closed the socket.
         SessionWorld.Command(session, "l1", "list_jobs");
-        outbound.FishForMessage<SendText>(t => FakeSocketWriter.Parse(t.Text)["message_id"]?.GetValue<string>() == "l1");
+        var untilAnswer = new List<object>();
+        outbound.FishForMessage(m =>
+        {
+            untilAnswer.Add(m);
+            return m is SendText t && FakeSocketWriter.Parse(t.Text)["message_id"]?.GetValue<string>() == "l1";
+        });
+        Assert.Empty(untilAnswer.OfType<CloseSocket>());
     }
 }

@@ -27,8 +27,10 @@ public sealed class SessionWorld
         Commissioning = kit.CreateTestProbe();
         Jobs = kit.Sys.ActorOf(JobManagerActor.Props(Commissioning.Ref, JobSettings.Default));
         Events = kit.Sys.ActorOf(EventHubActor.Props());
-        Events.Ask<InitialState>(GetInitialState.Instance, AskTimeout).Wait();
     }
+
+    /// <summary>A round trip to the hub: it has subscribed to the event stream, so nothing published later is missed.</summary>
+    public Task ReadyAsync() => Events.Ask<InitialState>(GetInitialState.Instance, AskTimeout);
 
     public TestProbe Commissioning { get; }
     public IActorRef Jobs { get; }
@@ -45,27 +47,30 @@ public sealed class SessionWorld
         session.Tell(new SocketTextReceived(Encoding.UTF8.GetBytes(
             new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] }.ToJsonString())));
 
-    public (IActorRef Job, TestProbe Attempt) CreateJob(string id)
+    public async Task<(IActorRef Job, TestProbe Attempt)> CreateJobAsync(string id)
     {
-        var created = Jobs.Ask<JobCreated>(new CreateCommissionJob(JobUnderTest.Request(id), []), AskTimeout).Result;
+        var created = await Jobs.Ask<JobCreated>(new CreateCommissionJob(JobUnderTest.Request(id), []), AskTimeout);
         Commissioning.ExpectMsg<StartCommissioning>(s => s.Request.AttemptId == id);
         var attempt = _kit.CreateTestProbe();
         Commissioning.Reply(new CommissioningStarted(id, attempt.Ref));
         return (created.Job, attempt);
     }
 
-    public static int Count(IActorRef target, object ask = null!) =>
-        target.Ask<FollowerCount>(ask ?? GetFollowerCount.Instance, AskTimeout).Result.Count;
+    public static async Task<int> CountAsync(IActorRef target, object ask = null!) =>
+        (await target.Ask<FollowerCount>(ask ?? GetFollowerCount.Instance, AskTimeout)).Count;
 
-    public int JobFollowers(string id) => Count(Jobs, new ToJob(id, GetFollowerCount.Instance));
+    public Task<int> JobFollowersAsync(string id) => CountAsync(Jobs, new ToJob(id, GetFollowerCount.Instance));
 
-    /// <summary>The session's live stream children.</summary>
-    public IReadOnlyList<IActorRef> Streams(IActorRef session)
+    /// <summary>
+    /// The session's live stream children. The count is a round trip to the session, so exactly that many
+    /// children answer Identify: no waiting to see whether more turn up.
+    /// </summary>
+    public async Task<IReadOnlyList<IActorRef>> StreamsAsync(IActorRef session)
     {
+        var count = await CountAsync(session);
         var probe = _kit.CreateTestProbe();
         _kit.Sys.ActorSelection(session.Path / "stream-*").Tell(new Identify(null), probe.Ref);
-        return probe.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m).OfType<ActorIdentity>()
-            .Where(i => i.Subject is not null).Select(i => i.Subject!).ToList();
+        return probe.ReceiveN(count).Cast<ActorIdentity>().Select(i => i.Subject!).ToList();
     }
 
     public static IEnumerable<string> FramesOf(FakeSocketWriter writer, string messageId) =>

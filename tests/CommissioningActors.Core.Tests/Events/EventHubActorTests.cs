@@ -17,7 +17,7 @@ public sealed class EventHubActorTests : TestKit
     {
         var hub = Sys.ActorOf(EventHubActor.Props());
         // Answered only after PreStart subscribed the hub to the event stream.
-        hub.Ask<InitialState>(GetInitialState.Instance, TimeSpan.FromSeconds(3)).Wait();
+        CreateTestProbe().ExpectNothingBefore<InitialState>(hub, GetInitialState.Instance);
         return hub;
     }
 
@@ -47,7 +47,7 @@ public sealed class EventHubActorTests : TestKit
         var live = Enumerable.Range(0, 100).Select(_ => subscriber.ExpectMsg<ProxyConnected>().ProxyId).ToList();
         Assert.Equal(Enumerable.Range(0, 100).Select(i => $"p{i:D3}"), initial.Proxies.Select(p => p.Id));
         Assert.Equal(Enumerable.Range(100, 100).Select(i => $"p{i:D3}"), live);
-        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        subscriber.ExpectNothingBefore<InitialState>(hub, GetInitialState.Instance);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class EventHubActorTests : TestKit
             Sys.EventStream.Publish(Proxy(i));
         }
 
-        AwaitAssert(() => Assert.Equal(20, hub.Ask<InitialState>(GetInitialState.Instance).Result.Proxies.Count));
+        Assert.Equal(20, CreateTestProbe().ExpectNothingBefore<InitialState>(hub, GetInitialState.Instance).Proxies.Count);
         writer.Release();
         AwaitCondition(() => writer.Frames.Count == 21);
         Assert.Equal("initial_state", FakeSocketWriter.EventName(writer.Frames[0]));
@@ -89,11 +89,11 @@ public sealed class EventHubActorTests : TestKit
 
         var seen = subscriber.ReceiveN(3).Cast<DeviceSeen>().Select(d => (d.ProxyId, d.Address)).ToList();
         Assert.Equal([("p1", "AA"), ("p2", "AA"), ("p1", "BB")], seen);
-        subscriber.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        subscriber.ExpectNothingBefore<InitialState>(hub, GetInitialState.Instance);
     }
 
     [Fact]
-    public void A_subscriber_that_stops_is_dropped()
+    public async Task A_subscriber_that_stops_is_dropped()
     {
         var hub = StartHub();
         var subscribers = Enumerable.Range(0, 3).Select(_ => CreateTestProbe()).ToList();
@@ -103,10 +103,10 @@ public sealed class EventHubActorTests : TestKit
             s.ExpectMsg<InitialState>();
         }
 
-        Assert.Equal(3, hub.Ask<FollowerCount>(GetFollowerCount.Instance).Result.Count);
+        Assert.Equal(3, (await hub.Ask<FollowerCount>(GetFollowerCount.Instance)).Count);
         Sys.Stop(subscribers[0].Ref);
         Sys.Stop(subscribers[1].Ref);
-        AwaitAssert(() => Assert.Equal(1, hub.Ask<FollowerCount>(GetFollowerCount.Instance).Result.Count));
+        await AwaitAssertAsync(async () => Assert.Equal(1, (await hub.Ask<FollowerCount>(GetFollowerCount.Instance)).Count));
         Sys.EventStream.Publish(new JobEvicted("x"));
         Sys.EventStream.Publish(Proxy(1));
         subscribers[2].ExpectMsg<ProxyConnected>();

@@ -83,7 +83,7 @@ public sealed class FollowJobRaceTests : TestKit
         const int total = 3000;
         var job = JobUnderTest.Start(this, "j2");
         var halfway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var feeder = Task.Run(() =>
+        var feeder = Task.Run(async () =>
         {
             for (var i = 1; i <= total; i++)
             {
@@ -96,7 +96,7 @@ public sealed class FollowJobRaceTests : TestKit
                 // Bursts, so the FollowJob lands in the job's mailbox between queued lines.
                 if (i % 50 == 0)
                 {
-                    Thread.Sleep(1);
+                    await Task.Delay(1);
                 }
             }
         });

@@ -47,7 +47,7 @@ public sealed class JobActorTests : TestKit
         job.Job.Tell(new CancelJob("again"), TestActor);
         ExpectMsg(new CancelJobResult("c1", false));
 
-        var terminal = job.Manager.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m).OfType<JobLifecycleChanged>()
+        var terminal = job.PublishedToManager().OfType<JobLifecycleChanged>()
             .Where(e => e.State.IsTerminal).ToList();
         Assert.Equal(["job_cancelled"], terminal.Select(e => e.EventName));
     }
@@ -81,7 +81,7 @@ public sealed class JobActorTests : TestKit
             ["... [output trimmed: 27 earlier line(s) elided]", "line 27 code ***", "line 28 code ***", "line 29 code ***", "line 30 code ***"],
             final.Output.Lines);
 
-        var published = job.Manager.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m as JobEvent).ToList();
+        var published = job.PublishedToManager().OfType<JobEvent>().ToList();
         var lines = published.OfType<JobOutputAppended>().ToList();
         Assert.Equal(31, lines.Count);
         Assert.All(lines, l => Assert.DoesNotContain("2021", l.Line));

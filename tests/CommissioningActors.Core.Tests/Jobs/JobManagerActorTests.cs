@@ -22,18 +22,19 @@ public sealed class JobManagerActorTests : TestKit
         Sys.ActorOf(JobManagerActor.Props(_commissioning.Ref, settings ?? JobSettings.Default));
 
     // Creates a running job; returns its actor and the probe standing in for its attempt.
-    private (IActorRef Job, TestProbe Attempt) Create(IActorRef manager, string id)
+    private async Task<(IActorRef Job, TestProbe Attempt)> CreateAsync(IActorRef manager, string id)
     {
-        var created = manager.Ask<JobCreated>(new CreateCommissionJob(JobUnderTest.Request(id), []), AskTimeout).Result;
+        var created = await manager.Ask<JobCreated>(new CreateCommissionJob(JobUnderTest.Request(id), []), AskTimeout);
         _commissioning.ExpectMsg<StartCommissioning>(s => s.Request.AttemptId == id);
         var attempt = CreateTestProbe();
         _commissioning.Reply(new CommissioningStarted(id, attempt.Ref));
         return (created.Job, attempt);
     }
 
-    private static JobList List(IActorRef manager) => manager.Ask<JobList>(ListJobs.Instance, AskTimeout).Result;
+    private static Task<JobList> ListAsync(IActorRef manager) => manager.Ask<JobList>(ListJobs.Instance, AskTimeout);
 
-    private static JobState State(IActorRef manager, string id) => List(manager).Jobs.Single(j => j.JobId == id);
+    private static async Task<JobState> StateAsync(IActorRef manager, string id) =>
+        (await ListAsync(manager)).Jobs.Single(j => j.JobId == id);
 
     [Fact]
     public void To_job_with_an_unknown_id_replies_unknown_job()
@@ -44,18 +45,18 @@ public sealed class JobManagerActorTests : TestKit
     }
 
     [Fact]
-    public void Follow_jobs_snapshot_is_frozen_and_live_events_of_all_jobs_follow_without_gaps_or_repeats()
+    public async Task Follow_jobs_snapshot_is_frozen_and_live_events_of_all_jobs_follow_without_gaps_or_repeats()
     {
         var manager = StartManager();
-        var a = Create(manager, "a");
-        var b = Create(manager, "b");
+        var a = await CreateAsync(manager, "a");
+        var b = await CreateAsync(manager, "b");
         for (var i = 1; i <= 3; i++)
         {
             a.Job.Tell(new AttemptOutput("a", $"a{i}"), a.Attempt.Ref);
             b.Job.Tell(new AttemptOutput("b", $"b{i}"), b.Attempt.Ref);
         }
 
-        AwaitAssert(() => Assert.Equal(3, State(manager, "b").OutputLines));
+        await AwaitAssertAsync(async () => Assert.Equal(3, (await StateAsync(manager, "b")).OutputLines));
 
         var follower = CreateTestProbe();
         manager.Tell(FollowJobs.Instance, follower.Ref);
@@ -70,15 +71,16 @@ public sealed class JobManagerActorTests : TestKit
         }
 
         a.Job.Tell(new AttemptFailed("a", BleErrorCodes.Timeout, "no answer"), a.Attempt.Ref);
-        AwaitAssert(() => Assert.Equal(JobStatus.Failed, State(manager, "a").Status));
-        AwaitAssert(() => Assert.Equal(20, State(manager, "b").OutputLines));
+        await AwaitAssertAsync(async () => Assert.Equal(JobStatus.Failed, (await StateAsync(manager, "a")).Status));
+        await AwaitAssertAsync(async () => Assert.Equal(20, (await StateAsync(manager, "b")).OutputLines));
 
         // The snapshot message and its frame are what they were when taken.
         Assert.Equal(before, snapshot.Jobs);
         Assert.Equal(frame, FollowJobsFormat.Instance.Format(snapshot, "m1"));
         Assert.All(snapshot.Jobs, j => Assert.Equal(JobStatus.Running, j.Status));
 
-        var live = follower.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => m).Cast<JobEvent>().ToList();
+        // The manager has handled every event above, so all it sent the follower comes before this answer.
+        var live = follower.ReceiveUntilAnswer<JobList>(manager, ListJobs.Instance).Cast<JobEvent>().ToList();
         foreach (var id in new[] { "a", "b" })
         {
             var inSnapshot = snapshot.Jobs.Single(j => j.JobId == id).OutputLines;
@@ -92,7 +94,7 @@ public sealed class JobManagerActorTests : TestKit
     }
 
     [Fact]
-    public void Eviction_keeps_at_most_retain_finished_and_never_a_running_job()
+    public async Task Eviction_keeps_at_most_retain_finished_and_never_a_running_job()
     {
         var manager = StartManager(JobSettings.Default with { RetainFinished = 2 });
         Sys.EventStream.Subscribe(TestActor, typeof(JobEvicted));
@@ -100,29 +102,35 @@ public sealed class JobManagerActorTests : TestKit
         manager.Tell(FollowJobs.Instance, follower.Ref);
         follower.ExpectMsg<JobList>();
 
-        var jobs = new[] { "j1", "j2", "j3", "j4" }.ToDictionary(id => id, id => Create(manager, id));
+        var jobs = new Dictionary<string, (IActorRef Job, TestProbe Attempt)>();
+        foreach (var id in new[] { "j1", "j2", "j3", "j4" })
+        {
+            jobs[id] = await CreateAsync(manager, id);
+        }
+
         foreach (var id in new[] { "j1", "j2", "j3" })
         {
             jobs[id].Job.Tell(new AttemptFailed(id, BleErrorCodes.Timeout, "no answer"), jobs[id].Attempt.Ref);
-            AwaitAssert(() => Assert.True(List(manager).Jobs.SingleOrDefault(j => j.JobId == id) is null or { IsTerminal: true }));
+            await AwaitAssertAsync(async () =>
+                Assert.True((await ListAsync(manager)).Jobs.SingleOrDefault(j => j.JobId == id) is null or { IsTerminal: true }));
         }
 
         ExpectMsg(new JobEvicted("j1"));
         follower.FishForMessage(m => m is JobEvicted { JobId: "j1" });
         Watch(jobs["j1"].Job);
         ExpectTerminated(jobs["j1"].Job);
-        Assert.Equal(["j2", "j3", "j4"], List(manager).Jobs.Select(j => j.JobId));
+        Assert.Equal(["j2", "j3", "j4"], (await ListAsync(manager)).Jobs.Select(j => j.JobId));
+        // The answer is the next message: no other eviction was published before it.
         manager.Tell(new ToJob("j1", GetJob.Instance), TestActor);
         ExpectMsg<UnknownJob>();
-        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         // Nothing finished may be kept: the running job still stays.
         var strict = StartManager(JobSettings.Default with { RetainFinished = 0, RetainFinishedFor = TimeSpan.Zero });
-        var done = Create(strict, "k1");
-        Create(strict, "k2");
+        var done = await CreateAsync(strict, "k1");
+        await CreateAsync(strict, "k2");
         done.Job.Tell(new AttemptFailed("k1", BleErrorCodes.Timeout, "no answer"), done.Attempt.Ref);
         ExpectMsg(new JobEvicted("k1"));
-        var left = Assert.Single(List(strict).Jobs);
+        var left = Assert.Single((await ListAsync(strict)).Jobs);
         Assert.Equal("k2", left.JobId);
         Assert.Equal(JobStatus.Running, left.Status);
     }

@@ -14,6 +14,7 @@ public sealed class JobUnderTest
     public required TestProbe Commissioning { get; init; }
     public required TestProbe Attempt { get; init; }
     public required TestProbe Manager { get; init; }
+    public required Akka.TestKit.Xunit2.TestKit Kit { get; init; }
 
     public static CommissionRequest Request(string id) => new(id, new SetupPayload(20202021, 3840, false), Label: $"label-{id}");
 
@@ -26,14 +27,18 @@ public sealed class JobUnderTest
         var start = commissioning.ExpectMsg<StartCommissioning>();
         Assert.Equal(id, start.Request.AttemptId);
         commissioning.Reply(new CommissioningStarted(id, attempt.Ref));
-        return new JobUnderTest { Id = id, Job = job, Commissioning = commissioning, Attempt = attempt, Manager = manager };
+        return new JobUnderTest { Id = id, Job = job, Commissioning = commissioning, Attempt = attempt, Manager = manager, Kit = kit };
     }
 
     public void Output(string line) => Job.Tell(new AttemptOutput(Id, line), Attempt.Ref);
 
     public void Outcome(AttemptOutcome outcome) => Job.Tell(outcome, Attempt.Ref);
 
-    public JobSnapshot Snapshot() => Job.Ask<JobSnapshot>(GetJob.Instance, TimeSpan.FromSeconds(3)).Result;
+    // Round trips through a fresh probe: synchronous, without blocking on a task.
+    public JobSnapshot Snapshot() => Kit.CreateTestProbe().ExpectNothingBefore<JobSnapshot>(Job, GetJob.Instance);
 
-    public int FollowerCount() => Job.Ask<FollowerCount>(GetFollowerCount.Instance, TimeSpan.FromSeconds(3)).Result.Count;
+    public int FollowerCount() => Kit.CreateTestProbe().ExpectNothingBefore<FollowerCount>(Job, GetFollowerCount.Instance).Count;
+
+    /// <summary>Everything the job has told its manager so far (a round trip from the manager's probe bounds it).</summary>
+    public List<object> PublishedToManager() => Manager.ReceiveUntilAnswer<JobSnapshot>(Job, GetJob.Instance);
 }
