@@ -7,4 +7,16 @@ if (CliApp.IsCliInvocation(args))
     return await CliApp.RunAsync(args, Console.Out, Console.Error, new CliSettings { HandleCtrlC = true });
 }
 
-return await HostRunner.RunAsync(CommissioningHost.Build(args is ["serve", .. var rest] ? rest : args));
+WebApplication app;
+try
+{
+    app = CommissioningHost.Build(args is ["serve", .. var rest] ? rest : args);
+}
+catch (CommissioningActors.Core.Storage.StoreException e)
+{
+    // Nothing is listening yet and the logger is not built: one line, no stack trace.
+    await Console.Error.WriteLineAsync($"commissioning: cannot open the store: {e.Message}");
+    return HostRunner.Refused;
+}
+
+return await HostRunner.RunAsync(app);

@@ -40,7 +40,8 @@ public static class FollowersBenchmark
 
         var app = CommissioningHost.Build(
             ["--urls", "http://127.0.0.1:0", "--Simulator:Enabled=false", "--Serilog:MinimumLevel:Default=Warning",
-                "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning"], Hocon);
+                "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
+                $"--Storage:Directory={Path.Combine(Path.GetTempPath(), "ca-bench-" + Guid.NewGuid().ToString("N"))}"], Hocon);
         await app.StartAsync();
         try
         {

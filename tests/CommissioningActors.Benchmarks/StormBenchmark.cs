@@ -294,6 +294,7 @@ public static class StormBenchmark
                  {
                      hostDll, "--urls", http.ToString().TrimEnd('/'), "--Simulator:Enabled=false",
                      "--Serilog:MinimumLevel:Default=Warning", $"--Akka:Hocon={hocon}",
+                     $"--Storage:Directory={Path.Combine(Path.GetTempPath(), "ca-bench-" + Guid.NewGuid().ToString("N"))}",
                  })
         {
             info.ArgumentList.Add(arg);

@@ -16,6 +16,7 @@ public sealed class JobActor : ReceiveActor
     private readonly CommissionRequest _request;
     private readonly IActorRef _commissioning;
     private readonly IActorRef _manager;
+    private readonly IActorRef? _history;
     private readonly JobOutputBuffer _output;
     private readonly SecretRedactor _secrets = new();
     private readonly SubscriberSet _followers = new();
@@ -24,11 +25,13 @@ public sealed class JobActor : ReceiveActor
     private string? _cancelRequested;
     private string? _verdictEvent;
 
-    public JobActor(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager, JobOutputLimits limits)
+    public JobActor(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager, JobOutputLimits limits,
+        IActorRef? history = null)
     {
         _request = request;
         _commissioning = commissioning;
         _manager = manager;
+        _history = history;
         _output = new JobOutputBuffer(limits);
         foreach (var secret in secrets)
         {
@@ -79,12 +82,13 @@ public sealed class JobActor : ReceiveActor
     }
 
     public static Props Props(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager,
-        JobOutputLimits limits) =>
-        Akka.Actor.Props.Create(() => new JobActor(request, secrets, commissioning, manager, limits));
+        JobOutputLimits limits, IActorRef? history = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(request, secrets, commissioning, manager, limits, history));
 
     protected override void PreStart()
     {
         Publish(new JobLifecycleChanged("job_queued", _state));
+        Record();
         _commissioning.Tell(new StartCommissioning(_request, Self));
     }
 
@@ -98,6 +102,7 @@ public sealed class JobActor : ReceiveActor
 
         _state = _state with { Status = JobStatus.Running, StartedAt = DateTimeOffset.UtcNow };
         Publish(new JobLifecycleChanged("job_started", State()));
+        Record();
         if (_cancelRequested is not null)
         {
             started.Attempt.Tell(new CancelAttempt(_cancelRequested));
@@ -169,7 +174,11 @@ public sealed class JobActor : ReceiveActor
             ErrorMessage = message is null ? null : _secrets.Redact(message),
         };
         Publish(new JobLifecycleChanged(eventName, State()));
+        Record();
     }
+
+    // Written when queued, started and finished: a row without a finish is what a restart reports as interrupted.
+    private void Record() => _history?.Tell(new RecordJob(Snapshot()));
 
     private JobSnapshot Snapshot() => new(State(), _output.Snapshot());
 

@@ -16,11 +16,15 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
     private readonly JobSettings _settings;
     private readonly Dictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
     private readonly SubscriberSet _followers = new();
+    private readonly IActorRef? _history;
+    private readonly IReadOnlyList<JobSnapshot> _restored;
 
-    public JobManagerActor(IActorRef commissioning, JobSettings settings)
+    public JobManagerActor(IActorRef commissioning, JobSettings settings, IActorRef? history = null, IReadOnlyList<JobSnapshot>? restored = null)
     {
         _commissioning = commissioning;
         _settings = settings;
+        _history = history;
+        _restored = restored ?? [];
 
         Receive<CreateCommissionJob>(OnCreate);
         Receive<JobLifecycleChanged>(e =>
@@ -89,11 +93,26 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef commissioning, JobSettings settings) =>
-        Akka.Actor.Props.Create(() => new JobManagerActor(commissioning, settings));
+    /// <param name="history">Where jobs are recorded for the next run (null: not kept).</param>
+    /// <param name="restored">Jobs that finished in an earlier run, oldest first.</param>
+    public static Props Props(IActorRef commissioning, JobSettings settings, IActorRef? history = null, IReadOnlyList<JobSnapshot>? restored = null) =>
+        Akka.Actor.Props.Create(() => new JobManagerActor(commissioning, settings, history, restored));
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
+        foreach (var snapshot in _restored)
+        {
+            var id = snapshot.State.JobId;
+            if (!_jobs.ContainsKey(id))
+            {
+                var job = Context.Watch(Context.ActorOf(FinishedJobActor.Props(snapshot), $"job-{id}"));
+                _jobs[id] = new Entry(job, null, snapshot.State) { Lines = snapshot.State.OutputLines };
+            }
+        }
+
+        Evict();
         Timers.StartPeriodicTimer(nameof(EvictTick), EvictTick.Instance, TimeSpan.FromMinutes(1));
+    }
 
     // A job that throws has lost its state; stopping it evicts it (Terminated above).
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -113,7 +132,7 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, _commissioning, Self, _settings.Output), $"job-{id}");
+        var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, _commissioning, Self, _settings.Output, _history), $"job-{id}");
         Context.Watch(job);
         _jobs[id] = new Entry(job, create.Client, new JobState(id, create.Request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false));
         Sender.Tell(new JobCreated(id, job));

@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Streams;
@@ -9,6 +10,7 @@ using CommissioningActors.Core.Events;
 using CommissioningActors.Core.Jobs;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
+using CommissioningActors.Core.Storage;
 using CommissioningActors.Core.Supervision;
 using CommissioningActors.Host.Endpoints;
 using CommissioningActors.Host.Security;
@@ -48,7 +50,11 @@ public static class CommissioningHost
         builder.Services.AddSerilog((_, logger) => LoggingSetup.Configure(logger, builder.Configuration, extraSink), preserveStaticLogger: true);
         // `--Akka:Hocon="..."` (or Akka__Hocon) overrides hocon/*.hocon from the command line; the parameter wins over both.
         var hocon = string.Join('\n', new[] { builder.Configuration["Akka:Hocon"], hoconOverrides }.Where(h => !string.IsNullOrWhiteSpace(h)));
-        builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, hocon));
+        // Opened before anything starts: a store that cannot be used stops the host before it listens (StoreException).
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var database = ServiceDatabase.Open(storage.ResolveDirectory());
+        builder.Services.AddSingleton(database);
+        builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, database, hocon));
         builder.Services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "sockets"));
 
         var simulator = SimulatorSettings.From(builder.Configuration);
@@ -68,6 +74,29 @@ public static class CommissioningHost
         return app;
     }
 
+    private static async Task<Done> FlushAsync(IActorRef jobHistory)
+    {
+        try
+        {
+            await jobHistory.Ask<HistoryFlushed>(FlushHistory.Instance, TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            // A stuck disk must not hold the shutdown: what was not written is reported interrupted next time.
+        }
+
+        return Done.Instance;
+    }
+
+    // Before the first job: what the last run left unfinished is failed as interrupted, then the history is pruned and read.
+    private static List<JobSnapshot> RestoreJobs(JobHistoryStore history, JobSettings settings)
+    {
+        var now = DateTimeOffset.UtcNow;
+        history.MarkInterrupted(now);
+        history.Prune(settings.RetainFinished, now - settings.RetainFinishedFor);
+        return [.. history.Load().Select(JobRecords.ToSnapshot).OfType<JobSnapshot>()];
+    }
+
     /// <summary>The process exit code once the host has stopped: 1 when a top-level actor failed, else 0.</summary>
     public static int ExitCode(ActorSystem system) =>
         CoordinatedShutdown.Get(system).ShutdownReason is TopLevelActorFailed failed ? failed.ExitCode : 0;
@@ -81,7 +110,7 @@ public static class CommissioningHost
             : configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    private static void ConfigureActors(AkkaConfigurationBuilder akka, ServerOptions server, string? hoconOverrides)
+    private static void ConfigureActors(AkkaConfigurationBuilder akka, ServerOptions server, ServiceDatabase database, string? hoconOverrides)
     {
         if (!string.IsNullOrWhiteSpace(hoconOverrides))
         {
@@ -111,7 +140,11 @@ public static class CommissioningHost
             var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,
                 AttemptSettings.FromConfig(system.Settings.Config), ConnectionSettings.FromConfig(system.Settings.Config)), "commissioning");
             var jobSettings = JobSettings.FromConfig(system.Settings.Config);
-            var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings), "jobs");
+            var history = new JobHistoryStore(database);
+            var jobHistory = system.ActorOf(JobHistoryActor.Props(history, jobSettings), "job-history");
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "flush-job-history",
+                () => FlushAsync(jobHistory));
+            var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings, jobHistory, RestoreJobs(history, jobSettings)), "jobs");
             var events = system.ActorOf(EventHubActor.Props(discoverySettings), "events");
             var services = new ControllerServices(jobs, events, system.Materializer(namePrefix: "followers"), server.MaxMessageBytes,
                 jobSettings.FollowerBuffer);
@@ -128,6 +161,7 @@ public static class CommissioningHost
                 ["proxies"] = proxies,
                 ["commissioning"] = commissioning,
                 ["jobs"] = jobs,
+                ["job-history"] = jobHistory,
                 ["events"] = events,
                 ["controllers"] = controllers,
             }), "watchdog");

@@ -22,6 +22,8 @@ public sealed class RefusedStartProcessTests
         };
         start.ArgumentList.Add(typeof(CommissioningHost).Assembly.Location);
         start.ArgumentList.Add("--Simulator:Enabled=false");
+        var storage = TestHost.NewStorageDirectory();
+        start.ArgumentList.Add($"--Storage:Directory={storage}");
         if (source == "argument")
         {
             start.ArgumentList.Add($"--Kestrel:Endpoints:Http:Url={url}");
@@ -38,6 +40,11 @@ public sealed class RefusedStartProcessTests
         var stderr = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(deadline.Token);
+
+        if (Directory.Exists(storage))
+        {
+            Directory.Delete(storage, recursive: true);
+        }
 
         var lines = (await stdout + await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(1, process.ExitCode);

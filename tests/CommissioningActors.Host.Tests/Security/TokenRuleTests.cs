@@ -20,7 +20,8 @@ public sealed class TokenRuleTests
     public async Task The_host_refuses_to_start_off_loopback_without_a_token_however_the_address_is_configured(params string[] args)
     {
         // Refused before any hosted service starts, so nothing is ever bound beyond loopback.
-        var app = CommissioningHost.Build([.. args, "--Simulator:Enabled=false", "--Serilog:MinimumLevel:Default=Warning"]);
+        var storage = TestHost.NewStorageDirectory();
+        var app = CommissioningHost.Build([.. args, "--Simulator:Enabled=false", "--Serilog:MinimumLevel:Default=Warning", $"--Storage:Directory={storage}"]);
         try
         {
             var refused = await Assert.ThrowsAsync<BindRefusedException>(() => app.StartAsync());
@@ -29,6 +30,7 @@ public sealed class TokenRuleTests
         finally
         {
             await app.DisposeAsync();
+            Directory.Delete(storage, recursive: true);
         }
     }
 

@@ -12,10 +12,13 @@ namespace CommissioningActors.Host.Tests.Support;
 /// <summary>The real host on an ephemeral 127.0.0.1 port, embedded simulator off unless asked for.</summary>
 public sealed class TestHost : IAsyncDisposable
 {
-    private TestHost(WebApplication app, Uri http)
+    private readonly string? _ownedStorage;
+
+    private TestHost(WebApplication app, Uri http, string? ownedStorage)
     {
         App = app;
         Http = http;
+        _ownedStorage = ownedStorage;
     }
 
     public WebApplication App { get; }
@@ -31,16 +34,19 @@ public sealed class TestHost : IAsyncDisposable
     /// <param name="sink">Receives every log event the host writes, after its enrichers (redaction included).</param>
     public static async Task<TestHost> StartWithSinkAsync(ILogEventSink? sink, string? hocon, params string[] args)
     {
+        // Each host gets its own store unless the test names one (a restart test reuses it), and deletes it when done.
+        var ownedStorage = args.Any(a => a.StartsWith("--Storage:Directory", StringComparison.Ordinal)) ? null : NewStorageDirectory();
         string[] defaults =
         [
             "--urls", "http://127.0.0.1:0",
             "--Simulator:Enabled=false",
             "--Serilog:MinimumLevel:Default=Warning",
+            .. ownedStorage is null ? Array.Empty<string>() : [$"--Storage:Directory={ownedStorage}"],
         ];
         var app = CommissioningHost.Build([.. defaults, .. args], hocon, sink);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestHost(app, new Uri(address));
+        return new TestHost(app, new Uri(address), ownedStorage);
     }
 
     public Task<IActorRef> ActorAsync<T>() => App.Services.GetRequiredService<ActorRegistry>().GetAsync<T>();
@@ -49,5 +55,12 @@ public sealed class TestHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        if (_ownedStorage is not null && Directory.Exists(_ownedStorage))
+        {
+            Directory.Delete(_ownedStorage, recursive: true);
+        }
     }
+
+    /// <summary>A fresh, not yet created data directory under the temp folder.</summary>
+    public static string NewStorageDirectory() => Path.Combine(Path.GetTempPath(), "ca-host-" + Guid.NewGuid().ToString("N"));
 }
