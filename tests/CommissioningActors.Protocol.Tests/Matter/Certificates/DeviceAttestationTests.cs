@@ -156,6 +156,36 @@ public sealed class DeviceAttestationTests : IDisposable
         Assert.Empty(result.Value.Warnings);
     }
 
+    /// <summary>
+    /// matter.js test devices mint their PAI and DAC at start-up under the shipped "Matter Test PAA" without a
+    /// vendor id, whose key matter.js publishes (ChipPAAuthorities.ts). The same shape must pass here.
+    /// </summary>
+    [Fact]
+    public void A_chain_minted_like_a_matterjs_test_device_passes_under_the_novid_development_paa()
+    {
+        var novid = _development.Roots.Single(r => r.Source.Contains("NoVID", StringComparison.Ordinal)).Certificate;
+        using var paaKey = ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            D = Convert.FromHexString("e1f073c934853baffb38bf7e8bdad7a0a674107c7769892a0ff2e06c1a2ef7a7"),
+            Q = new ECPoint
+            {
+                X = Convert.FromHexString("10ef02a81a87b68121fba8d31978f807a317e50aa8a828446828914b933de8ed"),
+                Y = Convert.FromHexString("d4a5c39c9ff71a4ce3647fd7f62653b7d2495fcba4c0f47f876880039e07204a"),
+            },
+        });
+        using var paiKey = EcdsaP256.CreateKey();
+        using var dacKey = EcdsaP256.CreateKey();
+        using var pai = TestChain.Issue(novid, paaKey, paiKey, "PAI", vendorId: "FFF1", productId: null, isCa: true);
+        using var dac = TestChain.Issue(pai, paiKey, dacKey, "DAC", vendorId: "FFF1", productId: "8000", isCa: false);
+        var signature = dacKey.SignData([.. Elements, .. Challenge], HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+        var result = DeviceAttestation.Verify(_development, dac.RawData, pai.RawData, Elements, Challenge, signature);
+
+        Assert.True(result.IsOk, result.Error?.ToString());
+        Assert.True(result.Value!.IsDevelopmentDevice);
+    }
+
     private CryptoResult<AttestationInfo> Verify(PaaTrustStore store, byte[] signature) =>
         DeviceAttestation.Verify(store, Der(DacPem), Der(PaiPem), Elements, Challenge, signature);
 
