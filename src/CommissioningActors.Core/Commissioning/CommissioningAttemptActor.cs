@@ -246,9 +246,12 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
                 "no connected proxy can reach the device any more");
         }
 
-        // Slot exhaustion is the fact a person can act on; it wins over whatever followed from it.
-        var slots = _failures.FirstOrDefault(f => f.ErrorCode == BleErrorCodes.OutOfConnectionSlots);
-        var chosen = slots ?? _failures[^1];
+        // The root cause, not whichever failure landed last: slot exhaustion is the fact a person can act on;
+        // then what a proxy or device did (a connect never answered, a refusal); connection_aborted (a
+        // queued connect that gave up, a proxy gone) only when nothing else happened.
+        var chosen = _failures.FirstOrDefault(f => f.ErrorCode == BleErrorCodes.OutOfConnectionSlots)
+            ?? _failures.LastOrDefault(f => f.ErrorCode != BleErrorCodes.ConnectionAborted)
+            ?? _failures[^1];
         return new AttemptFailed(_request.AttemptId, chosen.ErrorCode,
             $"{_failures.Count} of {_tried.Count} candidate connection(s) failed; {chosen.Message}");
     }
