@@ -299,6 +299,49 @@ public sealed class CommissioningAttemptActorTests : TestKit
     }
 
     [Fact]
+    public void A_queued_connect_giving_up_after_a_silent_connect_does_not_hide_the_root_cause()
+    {
+        var attempt = Start();
+        Matching(_p1.Saw(AddressA), _p1.Saw(AddressB));
+        AnswerProxies(_p1.Info());
+        var connections = ExpectSlotRequests(_p1, 2);
+
+        FailConnect(_p1, connections[AddressA], BleErrorCodes.Timeout, "BLE proxy 'p' did not answer 'connect' in time");
+        // The queued candidate's wait ends after the silent connect: the later failure, not the cause.
+        connections[AddressB].Tell(new SlotDenied(_p1.Id, new BleProxyError(BleErrorCodes.ConnectionAborted,
+            "waited longer than 45 s for a free connection slot on proxy proxy-1")), _p1.Gate.Ref);
+
+        var failed = ExpectOutcome<AttemptFailed>(attempt);
+        Assert.Equal(BleErrorCodes.Timeout, failed.ErrorCode);
+        Assert.Contains("did not answer 'connect'", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_aborted_connects_give_connection_aborted()
+    {
+        var attempt = Start();
+        Matching(_p1.Saw(AddressA));
+        AnswerProxies(_p1.Info());
+        var (_, connection) = ExpectSlotRequest(_p1);
+        connection.Tell(new SlotDenied(_p1.Id, new BleProxyError(BleErrorCodes.ConnectionAborted, "proxy proxy-1 disconnected")),
+            _p1.Gate.Ref);
+        Assert.Equal(BleErrorCodes.ConnectionAborted, ExpectOutcome<AttemptFailed>(attempt).ErrorCode);
+    }
+
+    [Fact]
+    public void A_verdict_quoting_a_raw_newline_is_still_one_line()
+    {
+        var attempt = Start();
+        Matching(_p1.Saw(AddressA));
+        AnswerProxies(_p1.Info());
+        var (_, connection) = ExpectSlotRequest(_p1);
+        FailConnect(_p1, connection, BleErrorCodes.ConnectionFailed, "refused\n[12:00:00 ERR] forged");
+        var failed = ExpectOutcome<AttemptFailed>(attempt);
+        Assert.Contains("refused\\n[12:00:00 ERR] forged", failed.Message, StringComparison.Ordinal);
+        Assert.All(_output.Append(failed.Message), line => Assert.DoesNotContain('\n', line));
+    }
+
+    [Fact]
     public void Cancel_ends_with_attempt_cancelled_and_stops_the_connections()
     {
         var attempt = Start();
