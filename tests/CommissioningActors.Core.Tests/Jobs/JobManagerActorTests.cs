@@ -127,6 +127,13 @@ public sealed class JobManagerActorTests : TestKit
         Assert.Equal(JobStatus.Running, left.Status);
     }
 
+    // A round trip through the manager, without blocking on a Task.
+    private JobList ListNow(IActorRef manager)
+    {
+        manager.Tell(ListJobs.Instance, TestActor);
+        return ExpectMsg<JobList>(AskTimeout);
+    }
+
     [Fact]
     public void The_follow_jobs_snapshot_keeps_every_active_job_and_fills_up_with_the_newest_finished_ones()
     {
@@ -137,7 +144,7 @@ public sealed class JobManagerActorTests : TestKit
             jobs[id].Job.Tell(new AttemptFailed(id, BleErrorCodes.Timeout, "no answer"), jobs[id].Attempt.Ref);
         }
 
-        AwaitAssert(() => Assert.Equal(3, List(manager).Jobs.Count(j => j.IsTerminal)));
+        AwaitAssert(() => Assert.Equal(3, ListNow(manager).Jobs.Count(j => j.IsTerminal)));
         manager.Tell(FollowJobs.Instance, TestActor);
         var snapshot = ExpectMsg<JobList>();
         Assert.Equal(["c", "d", "e"], snapshot.Jobs.Select(j => j.JobId));
@@ -147,12 +154,43 @@ public sealed class JobManagerActorTests : TestKit
         var tight = StartManager(JobSettings.Default with { SnapshotMax = 1 });
         var done = Create(tight, "f");
         done.Job.Tell(new AttemptFailed("f", BleErrorCodes.Timeout, "no answer"), done.Attempt.Ref);
-        AwaitAssert(() => Assert.True(State(tight, "f").IsTerminal));
+        AwaitAssert(() => Assert.True(ListNow(tight).Jobs.Single(j => j.JobId == "f").IsTerminal));
         Create(tight, "g");
         Create(tight, "h");
         tight.Tell(FollowJobs.Instance, TestActor);
         var crowded = ExpectMsg<JobList>();
         Assert.Equal(["g", "h"], crowded.Jobs.Select(j => j.JobId));
         Assert.Equal((3, 1), (crowded.Total, crowded.Omitted));
+    }
+
+    [Fact]
+    public void Creating_beyond_the_per_client_or_service_cap_is_rejected_busy_until_a_job_finishes()
+    {
+        var manager = StartManager(JobSettings.Default with { MaxActive = 3, MaxActivePerClient = 2 });
+        var alice = CreateTestProbe().Ref;
+        var bob = CreateTestProbe().Ref;
+        object Ask(string id, IActorRef client)
+        {
+            manager.Tell(new CreateCommissionJob(JobUnderTest.Request(id), [], client), TestActor);
+            return ReceiveOne(AskTimeout)!;
+        }
+
+        var first = Assert.IsType<JobCreated>(Ask("a1", alice));
+        _commissioning.ExpectMsg<StartCommissioning>();
+        Assert.IsType<JobCreated>(Ask("a2", alice));
+        _commissioning.ExpectMsg<StartCommissioning>();
+        var perClient = Assert.IsType<JobRejected>(Ask("a3", alice));
+        Assert.Equal("busy", perClient.ErrorCode);
+        Assert.Contains("this connection", perClient.Message);
+
+        Assert.IsType<JobCreated>(Ask("b1", bob));
+        _commissioning.ExpectMsg<StartCommissioning>();
+        var service = Assert.IsType<JobRejected>(Ask("b2", bob));
+        Assert.Contains("the service already has 3", service.Message);
+        Assert.Equal(["a1", "a2", "b1"], ListNow(manager).Jobs.Select(j => j.JobId));
+
+        first.Job.Tell(new AttemptCancelled("a1", "user"));
+        AwaitAssert(() => Assert.True(ListNow(manager).Jobs.Single(j => j.JobId == "a1").IsTerminal));
+        Assert.IsType<JobCreated>(Ask("a4", alice));
     }
 }
