@@ -193,4 +193,20 @@ public sealed class JobManagerActorTests : TestKit
         AwaitAssert(() => Assert.True(ListNow(manager).Jobs.Single(j => j.JobId == "a1").IsTerminal));
         Assert.IsType<JobCreated>(Ask("a4", alice));
     }
+
+    [Fact]
+    public void A_jobs_created_at_never_changes_so_pages_keep_their_order()
+    {
+        var manager = StartManager();
+        // Both are queued before the manager runs: the listing is taken before the job's own events arrive.
+        manager.Tell(new CreateCommissionJob(JobUnderTest.Request("t1"), []), TestActor);
+        manager.Tell(ListJobs.Instance, TestActor);
+        ExpectMsg<JobCreated>();
+        var listed = ExpectMsg<JobList>().Jobs.Single().CreatedAt;
+
+        manager.Tell(new ToJob("t1", GetJob.Instance), TestActor);
+        Assert.Equal(listed, ExpectMsg<JobSnapshot>().State.CreatedAt);
+        // The job published job_queued before answering, so the manager has folded it in by now.
+        Assert.Equal(listed, ListNow(manager).Jobs.Single().CreatedAt);
+    }
 }
