@@ -127,8 +127,12 @@ public static class CommissioningHost
             registry.Register<ControllerHubActor>(controllers);
             system.ActorOf(TopLevelWatchdogActor.Props(new Dictionary<string, IActorRef>
             {
-                ["discovery"] = discovery, ["proxies"] = proxies, ["commissioning"] = commissioning,
-                ["jobs"] = jobs, ["events"] = events, ["controllers"] = controllers,
+                ["discovery"] = discovery,
+                ["proxies"] = proxies,
+                ["commissioning"] = commissioning,
+                ["jobs"] = jobs,
+                ["events"] = events,
+                ["controllers"] = controllers,
             }), "watchdog");
         });
     }
