@@ -136,16 +136,21 @@ public sealed class JobManagerActorTests : TestKit
     }
 
     [Fact]
-    public void The_follow_jobs_snapshot_keeps_every_active_job_and_fills_up_with_the_newest_finished_ones()
+    public async Task The_follow_jobs_snapshot_keeps_every_active_job_and_fills_up_with_the_newest_finished_ones()
     {
         var manager = StartManager(JobSettings.Default with { SnapshotMax = 3 });
-        var jobs = new[] { "a", "b", "c", "d", "e" }.ToDictionary(id => id, id => Create(manager, id));
+        var jobs = new Dictionary<string, (IActorRef Job, TestProbe Attempt)>();
+        foreach (var id in new[] { "a", "b", "c", "d", "e" })
+        {
+            jobs[id] = await CreateAsync(manager, id);
+        }
+
         foreach (var id in new[] { "a", "b", "c" })
         {
             jobs[id].Job.Tell(new AttemptFailed(id, BleErrorCodes.Timeout, "no answer"), jobs[id].Attempt.Ref);
         }
 
-        AwaitAssert(() => Assert.Equal(3, List(manager).Jobs.Count(j => j.IsTerminal)));
+        await AwaitAssertAsync(async () => Assert.Equal(3, (await ListAsync(manager)).Jobs.Count(j => j.IsTerminal)));
         manager.Tell(FollowJobs.Instance, TestActor);
         var snapshot = ExpectMsg<JobList>();
         Assert.Equal(["c", "d", "e"], snapshot.Jobs.Select(j => j.JobId));
@@ -153,11 +158,11 @@ public sealed class JobManagerActorTests : TestKit
 
         // More active jobs than the bound: all of them, and no finished one.
         var tight = StartManager(JobSettings.Default with { SnapshotMax = 1 });
-        var done = Create(tight, "f");
+        var done = await CreateAsync(tight, "f");
         done.Job.Tell(new AttemptFailed("f", BleErrorCodes.Timeout, "no answer"), done.Attempt.Ref);
-        AwaitAssert(() => Assert.True(State(tight, "f").IsTerminal));
-        Create(tight, "g");
-        Create(tight, "h");
+        await AwaitAssertAsync(async () => Assert.True((await StateAsync(tight, "f")).IsTerminal));
+        await CreateAsync(tight, "g");
+        await CreateAsync(tight, "h");
         tight.Tell(FollowJobs.Instance, TestActor);
         var crowded = ExpectMsg<JobList>();
         Assert.Equal(["g", "h"], crowded.Jobs.Select(j => j.JobId));

@@ -1,4 +1,5 @@
 using CommissioningActors.Protocol.Matter.Messages;
+using FsCheck.Xunit;
 using Xunit;
 
 namespace CommissioningActors.Protocol.Tests.Matter.Messages;
@@ -112,6 +113,15 @@ public class SecureMessageCodecTests
         using var codec = PaseInitiator();
         var packet = MessageCodec.DecodePacket(new byte[30]).Value!;
         Assert.False(codec.Open(packet).IsOk);
+    }
+
+    [Property]
+    public bool Opening_arbitrary_datagrams_never_throws(byte[] tail, ushort session)
+    {
+        using var codec = PaseInitiator();
+        var datagram = new MessageHeader((ushort)(session | 1), SessionType.Unicast, 1).ToArray().Concat(tail).ToArray();
+        var opened = codec.Open(MessageCodec.DecodePacket(datagram).Value!);
+        return !opened.IsOk && opened.Error is not null;
     }
 
     [Fact]

@@ -36,6 +36,17 @@ public class TlvVectorTests
         { "utf8 Tschüs", "0c0754736368c3bc73", E(new TlvUtf8("Tschüs")) },
         { "octets 00..04", "10050001020304", E(new TlvBytes(new byte[] { 0, 1, 2, 3, 4 })) },
         { "null", "14", E(TlvNull.Instance) },
+        { "matter.js string test", "0c0474657374", E(new TlvUtf8("test")) },
+        { "matter.js string testè", "0c0674657374c3a8", E(new TlvUtf8("testè")) },
+        { "matter.js byte string", "10020001", E(new TlvBytes(new byte[] { 0, 1 })) },
+        {
+            "matter.js object {1: 1, 2: test}", "152401012c02047465737418",
+            TlvElement.Structure(Anon, Ctx(1, new TlvUnsigned(1)), Ctx(2, new TlvUtf8("test")))
+        },
+        {
+            "matter.js list with a repeated tag", "172c0104746573742c020574657374312c0205746573743218",
+            TlvElement.List(Anon, Ctx(1, new TlvUtf8("test")), Ctx(2, new TlvUtf8("test1")), Ctx(2, new TlvUtf8("test2")))
+        },
         { "float 0.0", "0a00000000", E(new TlvFloat(0f)) },
         { "float 1/3", "0aabaaaa3e", E(new TlvFloat(1f / 3)) },
         { "float 17.9", "0a33338f41", E(new TlvFloat(17.9f)) },
