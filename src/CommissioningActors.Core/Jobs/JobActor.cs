@@ -26,7 +26,7 @@ public sealed class JobActor : ReceiveActor
     private string? _verdictEvent;
 
     public JobActor(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager, JobOutputLimits limits,
-        IActorRef? history = null)
+        DateTimeOffset? createdAt = null, IActorRef? history = null)
     {
         _request = request;
         _commissioning = commissioning;
@@ -39,7 +39,8 @@ public sealed class JobActor : ReceiveActor
             _secrets.Register(secret);
         }
 
-        _state = new JobState(request.AttemptId, request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false);
+        // The manager's creation time: list_jobs orders and pages by it, so it must not change once listed.
+        _state = new JobState(request.AttemptId, request.Label, JobStatus.Queued, createdAt ?? DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false);
 
         Receive<CommissioningStarted>(OnStarted);
         Receive<AttemptOutput>(o => Append(o.Line));
@@ -82,8 +83,8 @@ public sealed class JobActor : ReceiveActor
     }
 
     public static Props Props(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager,
-        JobOutputLimits limits, IActorRef? history = null) =>
-        Akka.Actor.Props.Create(() => new JobActor(request, secrets, commissioning, manager, limits, history));
+        JobOutputLimits limits, DateTimeOffset? createdAt = null, IActorRef? history = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(request, secrets, commissioning, manager, limits, createdAt, history));
 
     protected override void PreStart()
     {

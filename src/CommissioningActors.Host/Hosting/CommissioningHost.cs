@@ -1,5 +1,6 @@
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Streams;
 using CommissioningActors.Core.Commissioning;
@@ -136,9 +137,17 @@ public static class CommissioningHost
             var discoverySettings = DiscoverySettings.FromConfig(system.Settings.Config);
             var discovery = system.ActorOf(DiscoveryRegistryActor.Props(discoverySettings), "discovery");
             var gateSettings = GateSettings.FromConfig(system.Settings.Config);
+            var connectionSettings = ConnectionSettings.FromConfig(system.Settings.Config);
+            var attemptSettings = AttemptSettings.FromConfig(system.Settings.Config);
+            TimeoutBudget.Validate(gateSettings, connectionSettings, proxySettings);
+            if (TimeoutBudget.AttemptWarning(attemptSettings, gateSettings, connectionSettings, proxySettings) is { } warning)
+            {
+                system.Log.Warning(warning);
+            }
+
             var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
-            var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,
-                AttemptSettings.FromConfig(system.Settings.Config), ConnectionSettings.FromConfig(system.Settings.Config)), "commissioning");
+            var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies, attemptSettings, connectionSettings),
+                "commissioning");
             var jobSettings = JobSettings.FromConfig(system.Settings.Config);
             var history = new JobHistoryStore(database);
             var jobHistory = system.ActorOf(JobHistoryActor.Props(history, jobSettings), "job-history");

@@ -6,7 +6,8 @@ namespace CommissioningActors.Protocol.Matter.Certificates;
 /// <summary>
 /// Our fabric's root CA: its key pair and RCAC, issuing NOCs straight from the root (no ICAC) for devices
 /// (from their CSR) and for our own controller. The root key is a secret: persist it with
-/// <see cref="ExportRootKeyPkcs8"/> under owner-only permissions, never log it.
+/// <see cref="ExportRootKeyPkcs8"/> under owner-only permissions, never log it. Not thread-safe: one owner
+/// (the fabric registry) issues at a time.
 /// </summary>
 public sealed class FabricAuthority : IDisposable
 {

@@ -25,6 +25,13 @@ public sealed record MatterCertificate(
     /// <summary>X.509's "no well-defined expiration date", which TLV writes as 0.</summary>
     public static readonly DateTimeOffset NoWellDefinedExpiration = new(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
 
+    /// <summary>TLV's validity field: seconds since <see cref="MatterEpoch"/>; 0 for "no expiration" (null).</summary>
+    public static uint ToMatterEpochSeconds(DateTimeOffset? time) =>
+        time is { } t ? checked((uint)(t - MatterEpoch).TotalSeconds) : 0;
+
+    public static DateTimeOffset? FromMatterEpochSeconds(uint seconds) =>
+        seconds == 0 ? null : MatterEpoch.AddSeconds(seconds);
+
     public BasicConstraintsExtension? BasicConstraints => Extensions.OfType<BasicConstraintsExtension>().FirstOrDefault();
     public KeyUsages KeyUsage => Extensions.OfType<KeyUsageExtension>().FirstOrDefault()?.Usages ?? KeyUsages.None;
     public byte[]? SubjectKeyId => Extensions.OfType<SubjectKeyIdExtension>().FirstOrDefault()?.KeyId;

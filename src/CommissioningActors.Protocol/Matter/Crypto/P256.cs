@@ -1,7 +1,7 @@
 using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Utilities;
 
 namespace CommissioningActors.Protocol.Matter.Crypto;
@@ -12,8 +12,7 @@ internal static class P256
     public const int ScalarLength = 32;
     public const int UncompressedPointLength = 65;
 
-    private static readonly X9ECParameters Parameters = ECNamedCurveTable.GetByName("P-256");
-    private static readonly SecureRandom Random = new();
+    private static readonly X9ECParameters Parameters = CustomNamedCurves.GetByName("P-256");
 
     public static ECCurve Curve => Parameters.Curve;
     public static ECPoint G => Parameters.G;
@@ -58,6 +57,18 @@ internal static class P256
     /// <summary>Exactly 32 big-endian bytes, leading zeros kept (a short w0 here is the classic bug).</summary>
     public static byte[] ScalarBytes(BigInteger scalar) => BigIntegers.AsUnsignedByteArray(ScalarLength, scalar);
 
-    /// <summary>A uniformly random scalar in [1, n-1].</summary>
-    public static BigInteger RandomScalar() => BigIntegers.CreateRandomInRange(BigInteger.One, N.Subtract(BigInteger.One), Random);
+    /// <summary>A uniformly random scalar in [1, n-1], by rejection (the OS generator is thread-safe).</summary>
+    public static BigInteger RandomScalar()
+    {
+        Span<byte> bytes = stackalloc byte[ScalarLength];
+        while (true)
+        {
+            System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+            var scalar = ToScalar(bytes);
+            if (scalar.SignValue > 0 && scalar.CompareTo(N) < 0)
+            {
+                return scalar;
+            }
+        }
+    }
 }

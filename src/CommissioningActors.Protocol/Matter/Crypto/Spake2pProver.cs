@@ -38,7 +38,7 @@ public sealed class Spake2pProver
         _w0 = Spake2p.ScalarOrThrow(w0, nameof(w0));
         _w1 = Spake2p.ScalarOrThrow(w1, nameof(w1));
         _x = x;
-        ShareX = P256.Encode(P256.G.Multiply(_x).Add(Spake2p.M.Multiply(_w0)));
+        ShareX = P256.Encode(ECAlgorithms.SumOfTwoMultiplies(P256.G, _x, Spake2p.M, _w0));
     }
 
     /// <summary>pA, the 65-byte share for Pake1.</summary>

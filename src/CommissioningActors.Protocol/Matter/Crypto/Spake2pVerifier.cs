@@ -40,7 +40,7 @@ public sealed class Spake2pVerifier
         var decodedL = P256.DecodePeerPoint(l, "L");
         _l = decodedL.IsOk ? decodedL.Value! : throw new ArgumentException(decodedL.Error!.Message, nameof(l));
         _y = y;
-        ShareY = P256.Encode(P256.G.Multiply(_y).Add(Spake2p.N.Multiply(_w0)));
+        ShareY = P256.Encode(ECAlgorithms.SumOfTwoMultiplies(P256.G, _y, Spake2p.N, _w0));
     }
 
     private enum State

@@ -98,6 +98,26 @@ public sealed class PaseSpake2pTests
         Assert.Equal("SessionKeys(redacted)", ours.ToString());
     }
 
+    /// <summary>Many commissionings run at once: shared curve constants and the random source must cope.</summary>
+    [Fact]
+    public async Task Concurrent_exchanges_all_agree()
+    {
+        var salt = Bytes("2bb41e9d75f30c2e6b2f059410c56965717cc2bf14ed6c73a169435326a89652");
+        var secrets = Derive(salt);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Task.Run(() =>
+        {
+            var context = PaseKeys.ContextHash([(byte)i], [0x18]);
+            var prover = new Spake2pProver(context, secrets);
+            var verifier = new Spake2pVerifier(context, secrets.W0, secrets.ComputeL());
+            var cB = verifier.Respond(prover.ShareX).Value!;
+            var finish = prover.Finish(verifier.ShareY, cB);
+            return finish.IsOk && verifier.Confirm(finish.Value!.ConfirmationA).Value!.SequenceEqual(finish.Value.Ke);
+        })));
+
+        Assert.All(results, Assert.True);
+    }
+
     [Fact]
     public void A_wrong_passcode_fails_the_confirmation_on_both_sides()
     {
