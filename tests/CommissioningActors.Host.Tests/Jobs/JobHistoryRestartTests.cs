@@ -40,7 +40,9 @@ public sealed class JobHistoryRestartTests
 
                 // A valid code no simulated device answers to: it scans until the host goes away under it.
                 runningId = JobId(await CommandAsync(client, "c2", "commission_with_code", new JsonObject { ["code"] = "11693312331" }));
-                await FollowAsync(client, "f2", runningId, f => (string?)f["event"] == "job_started");
+                // Running once its snapshot says so or its job_started arrives, whichever the follow sees first.
+                await FollowAsync(client, "f2", runningId,
+                    f => (string?)f["event"] == "job_started" || (string?)f["data"]?["status"] == "running");
             }
 
             await using (var restarted = await TestHost.StartWithHoconAsync(Hocon, $"--Storage:Directory={storage}"))

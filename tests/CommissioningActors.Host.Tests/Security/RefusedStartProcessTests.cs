@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using CommissioningActors.Host.Tests.Support;
 using System.Net.Sockets;
 using CommissioningActors.Host.Hosting;
 
