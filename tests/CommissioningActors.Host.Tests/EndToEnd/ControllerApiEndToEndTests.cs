@@ -69,6 +69,10 @@ public sealed class ControllerApiEndToEndTests
         await using var client = await ControllerAsync(host);
         await Eventually.GetAsync(async () => (await CommandAsync(client, "info", "server_info"))["result"]!["proxies"]!.AsArray().Count,
             n => n == 1, what: "proxy listed in server_info");
+        // Progress is live-only: a watcher subscribed before the job exists sees all of it, however late follow_job lands.
+        await using var watcher = await ControllerAsync(host);
+        await watcher.SendTextAsync(ControllerCodec.Command("all", "follow_jobs"));
+        await StreamUntilAsync(watcher, "all", f => (string?)f["event"] == "jobs_snapshot");
 
         var started = await CommandAsync(client, "c1", "commission_with_code", new JsonObject { ["code"] = "3497-011-2332", ["label"] = "kitchen light" });
         var jobId = (string?)started["result"]!["job_id"];
@@ -83,8 +87,9 @@ public sealed class ControllerApiEndToEndTests
         var lines = frames[0]["data"]!["output"]!.AsArray().Select(l => (string)l!)
             .Concat(frames.Where(f => (string?)f["event"] == "job_output").Select(f => (string)f["data"]!["line"]!)).ToList();
         Assert.Contains(lines, l => l.Contains("BTP session open", StringComparison.Ordinal));
-        Assert.Contains(frames, f => (string?)f["event"] == "job_progress" && (string?)f["data"]!["phase"] == "connecting"
-            && (int)f["data"]!["candidates"]! == 3);
+        var all = await StreamUntilAsync(watcher, "all", f => (string?)f["event"] == "job_completed" && (string?)f["data"]!["job_id"] == jobId);
+        Assert.Contains(all, f => (string?)f["event"] == "job_progress" && (string?)f["data"]!["job_id"] == jobId
+            && (string?)f["data"]!["phase"] == "connecting" && (int)f["data"]!["candidates"]! == 3);
         Assert.All(frames.Where(f => (string?)f["event"] == "job_output"), f => Assert.Equal(jobId, (string?)f["data"]!["job_id"]));
         Assert.DoesNotContain(lines, l => l.Contains("20202021", StringComparison.Ordinal) || l.Contains("34970112332", StringComparison.Ordinal));
         var verdict = frames[^1]["data"]!;
