@@ -90,6 +90,10 @@ public static class StormBenchmark
         $"commissioning.jobs.max-active-per-client = {devices + 10}",
         // One client follows every job and every slot event.
         "commissioning.jobs.follower-buffer = 200000",
+        // The harness counts device_discovered to know every address is in: announce and keep them all.
+        $"commissioning.discovery.max-sightings-per-proxy = {devices * AddressesPerDevice + 100}",
+        $"commissioning.discovery.max-sightings = {devices * AddressesPerDevice * Proxies + 100}",
+        "commissioning.discovery.announce-per-window = 1000000",
         "akka.loglevel = WARNING");
 
     private static async Task<RunResult> RunOnceAsync(BenchOptions options, string hostDll, int deviceCount, int gateSlots, TimeSpan deadline)

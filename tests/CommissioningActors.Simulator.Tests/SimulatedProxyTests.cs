@@ -242,7 +242,17 @@ public sealed class SimulatedProxyTests
     {
         await using var server = new TestBleServer();
         var faults = new SimulatorFaults { NeverAnswer = new HashSet<string> { "discover_services" } };
-        var (proxy, session) = await server.StartSimulatorAsync(Options(faults));
+        var decided = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (proxy, session) = await server.StartSimulatorAsync(Options(faults) with
+        {
+            Log = line =>
+            {
+                if (line.Contains("discover_services: never answering", StringComparison.Ordinal))
+                {
+                    decided.TrySetResult();
+                }
+            },
+        });
         await using var _ = proxy;
         var handle = await ConnectAsync(session, RotatingAddresses[0]);
 
@@ -250,8 +260,8 @@ public sealed class SimulatedProxyTests
         var mtu = await session.CommandAsync(new RequestMtu(handle, 100));
         Assert.Equal(100, Assert.IsType<MtuResult>(BleProxyCodec.DecodeResult(new RequestMtu(handle, 100), mtu.Result).Value).Mtu);
 
-        // Both were received; give the silent one a generous window to (wrongly) answer.
-        await Task.Delay(200);
+        // The simulator logs its decision as it drops the command: from then on nothing can answer it.
+        await decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(session.HasResponse(silent));
         Assert.Equal(3, proxy.CommandsReceived);
     }

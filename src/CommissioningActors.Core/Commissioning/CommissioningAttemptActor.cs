@@ -246,9 +246,7 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
                 "no connected proxy can reach the device any more");
         }
 
-        // Slot exhaustion is the fact a person can act on; it wins over whatever followed from it.
-        var slots = _failures.FirstOrDefault(f => f.ErrorCode == BleErrorCodes.OutOfConnectionSlots);
-        var chosen = slots ?? _failures[^1];
+        var chosen = RootCause()!; // not null: there are failures
         return new AttemptFailed(_request.AttemptId, chosen.ErrorCode,
             $"{_failures.Count} of {_tried.Count} candidate connection(s) failed; {chosen.Message}");
     }
@@ -262,7 +260,15 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
             established.Mtu, established.Btp));
     }
 
-    private string LastErrorSuffix() => _failures.Count == 0 ? string.Empty : $"; last error: {_failures[^1].Message}";
+    // The root cause, not whichever failure landed last: slot exhaustion is the fact a person can act on;
+    // then what a proxy or device did (a connect never answered, a refusal); connection_aborted (a queued
+    // connect that gave up, a proxy gone) only when nothing else happened.
+    private ConnectionFailed? RootCause() =>
+        _failures.FirstOrDefault(f => f.ErrorCode == BleErrorCodes.OutOfConnectionSlots)
+        ?? _failures.LastOrDefault(f => f.ErrorCode != BleErrorCodes.ConnectionAborted)
+        ?? _failures.LastOrDefault();
+
+    private string LastErrorSuffix() => RootCause() is { } cause ? $"; last error: {cause.Message}" : string.Empty;
 
     private void End(AttemptOutcome outcome)
     {

@@ -14,6 +14,7 @@ using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Controller;
 using CommissioningActors.Protocol.Matter;
 using CommissioningActors.Protocol.Text;
+using static CommissioningActors.Core.Controller.CommandArgs;
 
 namespace CommissioningActors.Core.Controller;
 
@@ -191,32 +192,13 @@ public sealed class ControllerSessionActor : ReceiveActor
             return;
         }
 
-        var discriminator = OptionalInt(c, "discriminator");
-        var shortDiscriminator = OptionalInt(c, "short_discriminator");
-        SetupPayload payload = (discriminator, shortDiscriminator) switch
-        {
-            ({ } d, null) when d is >= 0 and <= 0xFFF => new SetupPayload((uint)passcode, (ushort)d, false),
-            (null, { } s) when s is >= 0 and <= 15 => new SetupPayload((uint)passcode, (ushort)s, true),
-            (null, null) => throw new ArgumentException("discriminator (0-4095) or short_discriminator (0-15) is required"),
-            ({ }, { }) => throw new ArgumentException("give discriminator or short_discriminator, not both"),
-            _ => throw new ArgumentException("discriminator must be 0-4095, short_discriminator 0-15"),
-        };
-        IReadOnlyList<string>? addresses = null;
-        if (c.Args["addresses"] is { } node)
-        {
-            addresses = node is JsonArray array && array.All(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String)
-                ? array.Select(a => a!.GetValue<string>()).ToList()
-                : throw new ArgumentException("addresses must be an array of strings");
-        }
-
-        StartJob(c, payload, [passcode.ToString("D8", CultureInfo.InvariantCulture)], addresses);
+        var payload = DevicePayload(c, (uint)passcode);
+        StartJob(c, payload, [passcode.ToString("D8", CultureInfo.InvariantCulture)], Addresses(c));
     }
 
     private void StartJob(ControllerCommand c, SetupPayload payload, IReadOnlyList<string> secrets, IReadOnlyList<string>? addresses)
     {
-        var timeout = OptionalInt(c, "timeout_s") is { } seconds
-            ? seconds is > 0 and <= 3600 ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException("timeout_s must be 1-3600")
-            : (TimeSpan?)null;
+        var timeout = Timeout(c);
         var label = OptionalString(c, "label");
         var jobId = Guid.NewGuid().ToString("N")[..12];
         var request = new CommissionRequest(jobId, payload, addresses, timeout, label);
@@ -296,23 +278,6 @@ public sealed class ControllerSessionActor : ReceiveActor
             UnknownJob u => ControllerCodec.Error(messageId, ControllerErrorCodes.UnknownJob, $"no job with id '{Truncate(u.JobId)}'"),
             _ => toFrame(reply),
         }), $"request-{++_requests}");
-
-    private static string RequiredString(ControllerCommand c, string name) =>
-        OptionalString(c, name) ?? throw new ArgumentException($"{name} (string) is required");
-
-    private static string? OptionalString(ControllerCommand c, string name) => c.Args[name] switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length is > 0 and <= 256 => v.GetValue<string>(),
-        _ => throw new ArgumentException($"{name} must be a non-empty string of at most 256 characters"),
-    };
-
-    private static int? OptionalInt(ControllerCommand c, string name) => c.Args[name] switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i) => i,
-        _ => throw new ArgumentException($"{name} must be an integer"),
-    };
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "...";
 

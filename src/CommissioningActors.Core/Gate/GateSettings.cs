@@ -5,7 +5,8 @@ namespace CommissioningActors.Core.Gate;
 /// <summary>From HOCON `commissioning.gate`: slots per proxy (default and per proxy name) and the bounded wait.</summary>
 public sealed record GateSettings(int DefaultSlots, IReadOnlyDictionary<string, int> SlotsByProxyName, TimeSpan MaxWait)
 {
-    public static GateSettings Default { get; } = new(1, new Dictionary<string, int>(), TimeSpan.FromSeconds(20));
+    // max-wait outlasts two connects a silent proxy never answers (15 s + 5 s each; see TimeoutBudget).
+    public static GateSettings Default { get; } = new(1, new Dictionary<string, int>(), TimeSpan.FromSeconds(45));
 
     public int SlotsFor(string proxyName) =>
         SlotsByProxyName.TryGetValue(proxyName, out var slots) ? slots : DefaultSlots;

@@ -24,7 +24,8 @@ public sealed class JobActor : ReceiveActor
     private string? _cancelRequested;
     private string? _verdictEvent;
 
-    public JobActor(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager, JobOutputLimits limits)
+    public JobActor(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager, JobOutputLimits limits,
+        DateTimeOffset? createdAt = null)
     {
         _request = request;
         _commissioning = commissioning;
@@ -36,7 +37,8 @@ public sealed class JobActor : ReceiveActor
             _secrets.Register(secret);
         }
 
-        _state = new JobState(request.AttemptId, request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false);
+        // The manager's creation time: list_jobs orders and pages by it, so it must not change once listed.
+        _state = new JobState(request.AttemptId, request.Label, JobStatus.Queued, createdAt ?? DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false);
 
         Receive<CommissioningStarted>(OnStarted);
         Receive<AttemptOutput>(o => Append(o.Line));
@@ -79,8 +81,8 @@ public sealed class JobActor : ReceiveActor
     }
 
     public static Props Props(CommissionRequest request, IReadOnlyList<string> secrets, IActorRef commissioning, IActorRef manager,
-        JobOutputLimits limits) =>
-        Akka.Actor.Props.Create(() => new JobActor(request, secrets, commissioning, manager, limits));
+        JobOutputLimits limits, DateTimeOffset? createdAt = null) =>
+        Akka.Actor.Props.Create(() => new JobActor(request, secrets, commissioning, manager, limits, createdAt));
 
     protected override void PreStart()
     {

@@ -113,9 +113,10 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, _commissioning, Self, _settings.Output), $"job-{id}");
+        var createdAt = DateTimeOffset.UtcNow;
+        var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, _commissioning, Self, _settings.Output, createdAt), $"job-{id}");
         Context.Watch(job);
-        _jobs[id] = new Entry(job, create.Client, new JobState(id, create.Request.Label, JobStatus.Queued, DateTimeOffset.UtcNow, null, null, null, null, null, 0, 0, false));
+        _jobs[id] = new Entry(job, create.Client, new JobState(id, create.Request.Label, JobStatus.Queued, createdAt, null, null, null, null, null, 0, 0, false));
         Sender.Tell(new JobCreated(id, job));
     }
 

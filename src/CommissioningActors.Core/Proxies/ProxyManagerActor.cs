@@ -9,6 +9,9 @@ public sealed record OpenProxySession(IActorRef Outbound, string Name, string Re
 
 public sealed record ProxySessionOpened(string ProxyId, IActorRef Session);
 
+/// <summary>A session tells its parent when the handshake completes.</summary>
+public sealed record ProxySessionReady(string ProxyId, IActorRef Gate);
+
 public sealed record GetProxies
 {
     public static readonly GetProxies Instance = new();

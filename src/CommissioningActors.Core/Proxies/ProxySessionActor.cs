@@ -16,7 +16,6 @@ namespace CommissioningActors.Core.Proxies;
 /// </summary>
 public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 {
-    private const int MaxRememberedTimeouts = 256;
     private const string ScanOnConnect = "scan-on-connect";
 
     private readonly string _proxyId;
@@ -32,14 +31,9 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     // connection actors fall back at once instead of asking again.
     private readonly HashSet<string> _unsupported = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<int, Pending> _pending = [];
+    private readonly PendingCommands _pending = new();
     private readonly Dictionary<int, IActorRef> _handleOwners = [];
 
-    // Commands that timed out, so a connect answered late can still be torn down instead of holding a slot.
-    private readonly Dictionary<int, BleCommand> _timedOut = [];
-    private readonly Queue<int> _timedOutOrder = new();
-
-    private int _nextId = 1;
     private bool _ready;
     private long _badFrames;
 
@@ -173,11 +167,10 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
     private void SendCommand(BleCommand command, IActorRef requester, object? correlation)
     {
-        var id = _nextId++;
+        var id = _pending.Add(command, requester, correlation);
         var timeout = command is Connect c
             ? TimeSpan.FromMilliseconds(c.TimeoutMs) + _settings.ConnectTimeoutMargin
             : _settings.CommandTimeout;
-        _pending[id] = new Pending(command, requester, correlation);
         if (command is Connect && !requester.Equals(Self))
         {
             Context.Watch(requester);
@@ -228,7 +221,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
     private void OnResponse(CommandResponse response)
     {
-        if (!_pending.Remove(response.Id, out var pending))
+        if (!_pending.TryComplete(response.Id, out var pending))
         {
             OnUnexpectedResponse(response);
             return;
@@ -275,7 +268,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
     private void OnUnexpectedResponse(CommandResponse response)
     {
-        if (!_timedOut.Remove(response.Id, out var command))
+        if (!_pending.TryTakeTimedOut(response.Id, out var command))
         {
             BadFrame($"response to unknown command id {response.Id}");
             return;
@@ -293,7 +286,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void RefuseDuplicateHandle(Pending pending, int handle)
+    private void RefuseDuplicateHandle(PendingCommand pending, int handle)
     {
         // A protocol error for this connect only: the first connection keeps its handle, its notifications and
         // its single disconnect. No disconnect is sent for the duplicate, since it would name the first's handle.
@@ -309,33 +302,19 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
     private void OnCommandTimedOut(CommandTimedOut timedOut)
     {
-        if (!_pending.Remove(timedOut.Id, out var pending))
+        if (!_pending.TryTimeOut(timedOut.Id, out var pending))
         {
             return;
         }
 
-        RememberTimeout(timedOut.Id, pending.Command);
         var error = new BleProxyError(BleErrorCodes.Timeout,
             $"BLE proxy '{_name}' did not answer '{pending.Command.Name}' in time");
         pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
     }
 
-    private void RememberTimeout(int id, BleCommand command)
-    {
-        _timedOut[id] = command;
-        _timedOutOrder.Enqueue(id);
-        while (_timedOutOrder.Count > MaxRememberedTimeouts)
-        {
-            _timedOut.Remove(_timedOutOrder.Dequeue());
-        }
-    }
-
     private void OnWatchedTerminated(IActorRef dead)
     {
-        foreach (var (id, pending) in _pending.Where(p => p.Value.Requester.Equals(dead)).ToList())
-        {
-            _pending[id] = pending with { RequesterGone = true };
-        }
+        _pending.MarkRequesterGone(dead);
 
         foreach (var handle in _handleOwners.Where(h => h.Value.Equals(dead)).Select(h => h.Key).ToList())
         {
@@ -418,14 +397,13 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // Nothing waits for a timeout once the proxy is gone.
-        foreach (var pending in _pending.Values.Where(p => !p.Requester.Equals(Self)))
+        foreach (var pending in _pending.TakeAll().Where(p => !p.Requester.Equals(Self)))
         {
             var error = new BleProxyError(BleErrorCodes.ConnectionAborted,
                 $"BLE proxy '{_name}' disconnected before answering '{pending.Command.Name}'");
             pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
         }
 
-        _pending.Clear();
         foreach (var (handle, owner) in _handleOwners)
         {
             owner.Tell(new ConnectionLost(handle, "proxy_disconnected"));
@@ -440,8 +418,6 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         _outbound.Tell(new CloseSocket(1000, "session ended"));
     }
 
-    private sealed record Pending(BleCommand Command, IActorRef Requester, object? Correlation, bool RequesterGone = false);
-
     private sealed record CommandTimedOut(int Id);
 
     private sealed record HelloTimedOut
@@ -449,6 +425,3 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         public static readonly HelloTimedOut Instance = new();
     }
 }
-
-/// <summary>Told to the parent when the handshake completes.</summary>
-public sealed record ProxySessionReady(string ProxyId, IActorRef Gate);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Host.Cli;
 
@@ -94,10 +95,10 @@ public sealed class ControllerClient : IAsyncDisposable
     public async Task<string> SendAsync(string command, JsonObject? args, CancellationToken cancellationToken)
     {
         var messageId = $"cli-{Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture)}";
-        var frame = new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] };
+        var frame = ControllerCodec.Command(messageId, command, args);
         try
         {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, cancellationToken);
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, cancellationToken);
         }
         catch (WebSocketException e)
         {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Streams;
 using CommissioningActors.Core.Commissioning;
@@ -107,9 +108,17 @@ public static class CommissioningHost
             var discoverySettings = DiscoverySettings.FromConfig(system.Settings.Config);
             var discovery = system.ActorOf(DiscoveryRegistryActor.Props(discoverySettings), "discovery");
             var gateSettings = GateSettings.FromConfig(system.Settings.Config);
+            var connectionSettings = ConnectionSettings.FromConfig(system.Settings.Config);
+            var attemptSettings = AttemptSettings.FromConfig(system.Settings.Config);
+            TimeoutBudget.Validate(gateSettings, connectionSettings, proxySettings);
+            if (TimeoutBudget.AttemptWarning(attemptSettings, gateSettings, connectionSettings, proxySettings) is { } warning)
+            {
+                system.Log.Warning(warning);
+            }
+
             var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
-            var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies,
-                AttemptSettings.FromConfig(system.Settings.Config), ConnectionSettings.FromConfig(system.Settings.Config)), "commissioning");
+            var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies, attemptSettings, connectionSettings),
+                "commissioning");
             var jobSettings = JobSettings.FromConfig(system.Settings.Config);
             var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings), "jobs");
             var events = system.ActorOf(EventHubActor.Props(discoverySettings), "events");

@@ -154,35 +154,11 @@ internal static class BleCommandTable
         w.WriteEndArray();
     }
 
-    private static List<string> ReadServices(JsonElement result, string path)
-    {
-        var items = AsArray(Required(result, "services", path), path + ".services");
-        var uuids = new List<string>(items.GetArrayLength());
-        var i = 0;
-        foreach (var item in items.EnumerateArray())
-        {
-            var itemPath = $"{path}.services[{i++}]";
-            RequireObject(item, itemPath);
-            uuids.Add(BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath)));
-        }
+    private static List<string> ReadServices(JsonElement result, string path) =>
+        RequiredObjectArray(result, "services", path, (item, itemPath) => BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath)));
 
-        return uuids;
-    }
-
-    private static List<CharacteristicInfo> ReadCharacteristics(JsonElement result, string path)
-    {
-        var items = AsArray(Required(result, "characteristics", path), path + ".characteristics");
-        var characteristics = new List<CharacteristicInfo>(items.GetArrayLength());
-        var i = 0;
-        foreach (var item in items.EnumerateArray())
-        {
-            var itemPath = $"{path}.characteristics[{i++}]";
-            RequireObject(item, itemPath);
-            var uuid = BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath));
-            var properties = OptionalStringArray(item, "properties", itemPath) ?? [];
-            characteristics.Add(new CharacteristicInfo(uuid, properties));
-        }
-
-        return characteristics;
-    }
+    private static List<CharacteristicInfo> ReadCharacteristics(JsonElement result, string path) =>
+        RequiredObjectArray(result, "characteristics", path, (item, itemPath) => new CharacteristicInfo(
+            BleUuid.Normalize(RequiredUuid(item, "uuid", itemPath)),
+            OptionalStringArray(item, "properties", itemPath) ?? []));
 }

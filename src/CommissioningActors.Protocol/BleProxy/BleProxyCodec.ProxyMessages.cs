@@ -177,14 +177,10 @@ public static partial class BleProxyCodec
         switch (ev)
         {
             case DeviceDiscovered d:
-                w.WriteString("event", "device_discovered");
-                w.WriteStartObject("data");
+                StartEvent(w, "device_discovered");
                 w.WriteString("address", d.Address);
                 w.WriteBoolean("connectable", d.Connectable);
-                if (d.Name is not null)
-                {
-                    w.WriteString("name", d.Name);
-                }
+                WriteOptionalString(w, "name", d.Name);
 
                 if (d.Rssi is { } rssi)
                 {
@@ -221,29 +217,18 @@ public static partial class BleProxyCodec
                 w.WriteEndObject();
                 break;
             case Disconnected d:
-                w.WriteString("event", "disconnected");
-                w.WriteStartObject("data");
+                StartEvent(w, "disconnected");
                 w.WriteNumber("connection_handle", d.ConnectionHandle);
-                if (d.Reason is not null)
-                {
-                    w.WriteString("reason", d.Reason);
-                }
-
+                WriteOptionalString(w, "reason", d.Reason);
                 w.WriteEndObject();
                 break;
             case ScanStopped s:
-                w.WriteString("event", "scan_stopped");
-                w.WriteStartObject("data");
-                if (s.Reason is not null)
-                {
-                    w.WriteString("reason", s.Reason);
-                }
-
+                StartEvent(w, "scan_stopped");
+                WriteOptionalString(w, "reason", s.Reason);
                 w.WriteEndObject();
                 break;
             case CharacteristicNotification n:
-                w.WriteString("event", "characteristic_notification");
-                w.WriteStartObject("data");
+                StartEvent(w, "characteristic_notification");
                 w.WriteNumber("connection_handle", n.ConnectionHandle);
                 w.WriteString("characteristic_uuid", n.CharacteristicUuid);
                 w.WriteBase64String("value", n.Value);
@@ -251,6 +236,21 @@ public static partial class BleProxyCodec
                 break;
             default:
                 throw new ArgumentException($"cannot serialize event {ev.GetType().Name}", nameof(ev));
+        }
+    }
+
+    /// <summary>Writes the event name and opens its "data" object; the caller closes it.</summary>
+    private static void StartEvent(Utf8JsonWriter w, string name)
+    {
+        w.WriteString("event", name);
+        w.WriteStartObject("data");
+    }
+
+    private static void WriteOptionalString(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
         }
     }
 }

@@ -266,15 +266,8 @@ public static partial class BleProxyCodec
             case HelloResponse hello:
                 w.WriteString("type", "hello_response");
                 w.WriteNumber("version", hello.Version);
-                if (hello.Error is not null)
-                {
-                    w.WriteString("error", hello.Error);
-                }
-
-                if (hello.Message is not null)
-                {
-                    w.WriteString("message", hello.Message);
-                }
+                WriteOptionalString(w, "error", hello.Error);
+                WriteOptionalString(w, "message", hello.Message);
 
                 break;
             case CommandFrame frame:

@@ -163,6 +163,22 @@ internal static class StrictJson
             : throw Reject(ParseErrorKind.InvalidValue, $"{path}.{name}: '{value}' is not a UUID");
     }
 
+    /// <summary>A required array of objects, each read by read(item, itemPath).</summary>
+    internal static List<T> RequiredObjectArray<T>(JsonElement obj, string name, string path, Func<JsonElement, string, T> read)
+    {
+        var items = AsArray(Required(obj, name, path), $"{path}.{name}");
+        var list = new List<T>(items.GetArrayLength());
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var itemPath = $"{path}.{name}[{i++}]";
+            RequireObject(item, itemPath);
+            list.Add(read(item, itemPath));
+        }
+
+        return list;
+    }
+
     internal static List<string>? OptionalStringArray(JsonElement obj, string name, string path)
     {
         if (Optional(obj, name) is not { } value)

@@ -92,6 +92,10 @@ public static class ControllerCodec
         return (new ControllerCommand(messageId, cmdValue.GetValue<string>(), argsObj), null);
     }
 
+    /// <summary>The request envelope a client sends on /ws; the one builder the CLI, the harness and the tests use.</summary>
+    public static string Command(string messageId, string command, JsonObject? args = null) =>
+        new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] }.ToJsonString();
+
     public static string Result(string messageId, JsonNode? result) =>
         new JsonObject { ["message_id"] = messageId, ["result"] = result }.ToJsonString();
 

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Benchmarks.Support;
 
@@ -23,12 +24,7 @@ public sealed class WsClient : IAsyncDisposable
 
     public async Task SendAsync(string messageId, string command, JsonObject? args = null)
     {
-        var bytes = Encoding.UTF8.GetBytes(new JsonObject
-        {
-            ["message_id"] = messageId,
-            ["command"] = command,
-            ["args"] = args ?? [],
-        }.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(ControllerCodec.Command(messageId, command, args));
         await _send.WaitAsync();
         try
         {

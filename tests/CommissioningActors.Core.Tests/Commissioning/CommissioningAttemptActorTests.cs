@@ -17,7 +17,6 @@ public sealed class CommissioningAttemptActorTests : TestKit
     private const string AddressA = "AA:BB:CC:DD:EE:01";
     private const string AddressB = "AA:BB:CC:DD:EE:02";
     private const string AddressC = "AA:BB:CC:DD:EE:03";
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     // Matter's standard test device: passcode 20202021, discriminator 3840.
     private static readonly SetupPayload Payload = new(20202021, 3840, false, 0xFFF1, 0x8001,
@@ -100,6 +99,18 @@ public sealed class CommissioningAttemptActorTests : TestKit
         return requests;
     }
 
+    /// <summary>
+    /// The attempt has handled everything sent so far and started exactly count connections: they are named
+    /// connection-1, connection-2, ... and each asks one gate for a slot, so no further one means no further request.
+    /// </summary>
+    private void AssertConnections(IActorRef attempt, int count)
+    {
+        Assert.True(this.Settle(attempt));
+        var probe = CreateTestProbe();
+        Sys.ActorSelection(attempt.Path / $"connection-{count + 1}").Tell(new Identify(null), probe.Ref);
+        Assert.Null(probe.ExpectMsg<ActorIdentity>().Subject);
+    }
+
     /// <summary>Plays session and device for one granted connection until its BTP session is open.</summary>
     private static void DriveToEstablished(Proxy proxy, IActorRef connection, int handle)
     {
@@ -163,13 +174,13 @@ public sealed class CommissioningAttemptActorTests : TestKit
         AnswerProxies(_p1.Info(slots: 3));
         var first = ExpectSlotRequests(_p1, 2);
         Assert.Equal([AddressA, AddressB], first.Keys.Order());
-        _p1.Gate.ExpectNoMsg(Quiet);
+        AssertConnections(attempt, 2);
 
         // A new address after the connections started is routed on its own.
         attempt.Tell(Seen(_p1.Saw(AddressC)));
         AnswerProxies(_p1.Info(slots: 3, inUse: 2));
         Assert.Equal(AddressC, ExpectSlotRequest(_p1).Address);
-        _p1.Gate.ExpectNoMsg(Quiet);
+        AssertConnections(attempt, 3);
     }
 
     [Fact]
@@ -179,37 +190,37 @@ public sealed class CommissioningAttemptActorTests : TestKit
         Matching(_p1.Saw(AddressA), _p1.Saw(AddressC) with { Connectable = false }, _p1.Saw(AddressB));
         AnswerProxies(_p1.Info(slots: 3));
         Assert.Equal(AddressB, ExpectSlotRequest(_p1).Address);
-        _p1.Gate.ExpectNoMsg(Quiet);
+        AssertConnections(attempt, 1);
     }
 
     [Fact]
     public void Routes_to_the_proxy_with_the_better_rssi_when_it_has_a_free_slot()
     {
-        Start();
+        var attempt = Start();
         Matching(_p1.Saw(AddressA, rssi: -80), _p2.Saw(AddressA, rssi: -50));
         AnswerProxies(_p1.Info(), _p2.Info());
         Assert.Equal(AddressA, ExpectSlotRequest(_p2).Address);
-        _p1.Gate.ExpectNoMsg(Quiet);
+        AssertConnections(attempt, 1);
     }
 
     [Fact]
     public void Routes_to_the_other_proxy_when_the_better_one_is_full()
     {
-        Start();
+        var attempt = Start();
         Matching(_p1.Saw(AddressA, rssi: -80), _p2.Saw(AddressA, rssi: -50));
         AnswerProxies(_p1.Info(slots: 2, inUse: 1), _p2.Info(slots: 2, inUse: 2));
         Assert.Equal(AddressA, ExpectSlotRequest(_p1).Address);
-        _p2.Gate.ExpectNoMsg(Quiet);
+        AssertConnections(attempt, 1);
     }
 
     [Fact]
     public void Queues_on_the_best_rssi_when_every_proxy_is_full()
     {
-        Start();
+        var attempt = Start();
         Matching(_p1.Saw(AddressA, rssi: -80), _p2.Saw(AddressA, rssi: -50));
         AnswerProxies(_p1.Info(slots: 1, inUse: 1), _p2.Info(slots: 1, inUse: 1));
         Assert.Equal(AddressA, ExpectSlotRequest(_p2).Address);
-        _p1.Gate.ExpectNoMsg(Quiet);
+        AssertConnections(attempt, 1);
     }
 
     [Fact]
@@ -266,7 +277,8 @@ public sealed class CommissioningAttemptActorTests : TestKit
         _p1.Gate.ExpectTerminated(loser);
         watcher.ExpectTerminated(connections[AddressA]);
         Assert.Equal(new ReleaseConnection(5), _p1.Session.ExpectMsg<ReleaseConnection>());
-        _p1.Session.ExpectNoMsg(Quiet);
+        // The attempt and all its connections have stopped: everything they sent is queued.
+        Assert.Empty(_p1.Session.Queued());
     }
 
     [Fact]
@@ -296,6 +308,49 @@ public sealed class CommissioningAttemptActorTests : TestKit
         var (_, connection) = ExpectSlotRequest(_p1);
         FailConnect(_p1, connection, BleErrorCodes.DeviceNotFound, "device went away");
         Assert.Equal(BleErrorCodes.DeviceNotFound, ExpectOutcome<AttemptFailed>(attempt).ErrorCode);
+    }
+
+    [Fact]
+    public void A_queued_connect_giving_up_after_a_silent_connect_does_not_hide_the_root_cause()
+    {
+        var attempt = Start();
+        Matching(_p1.Saw(AddressA), _p1.Saw(AddressB));
+        AnswerProxies(_p1.Info());
+        var connections = ExpectSlotRequests(_p1, 2);
+
+        FailConnect(_p1, connections[AddressA], BleErrorCodes.Timeout, "BLE proxy 'p' did not answer 'connect' in time");
+        // The queued candidate's wait ends after the silent connect: the later failure, not the cause.
+        connections[AddressB].Tell(new SlotDenied(_p1.Id, new BleProxyError(BleErrorCodes.ConnectionAborted,
+            "waited longer than 45 s for a free connection slot on proxy proxy-1")), _p1.Gate.Ref);
+
+        var failed = ExpectOutcome<AttemptFailed>(attempt);
+        Assert.Equal(BleErrorCodes.Timeout, failed.ErrorCode);
+        Assert.Contains("did not answer 'connect'", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_aborted_connects_give_connection_aborted()
+    {
+        var attempt = Start();
+        Matching(_p1.Saw(AddressA));
+        AnswerProxies(_p1.Info());
+        var (_, connection) = ExpectSlotRequest(_p1);
+        connection.Tell(new SlotDenied(_p1.Id, new BleProxyError(BleErrorCodes.ConnectionAborted, "proxy proxy-1 disconnected")),
+            _p1.Gate.Ref);
+        Assert.Equal(BleErrorCodes.ConnectionAborted, ExpectOutcome<AttemptFailed>(attempt).ErrorCode);
+    }
+
+    [Fact]
+    public void A_verdict_quoting_a_raw_newline_is_still_one_line()
+    {
+        var attempt = Start();
+        Matching(_p1.Saw(AddressA));
+        AnswerProxies(_p1.Info());
+        var (_, connection) = ExpectSlotRequest(_p1);
+        FailConnect(_p1, connection, BleErrorCodes.ConnectionFailed, "refused\n[12:00:00 ERR] forged");
+        var failed = ExpectOutcome<AttemptFailed>(attempt);
+        Assert.Contains("refused\\n[12:00:00 ERR] forged", failed.Message, StringComparison.Ordinal);
+        Assert.All(_output.Append(failed.Message), line => Assert.DoesNotContain('\n', line));
     }
 
     [Fact]
@@ -350,7 +405,9 @@ public sealed class CommissioningAttemptActorTests : TestKit
         // Repeated advertisements through a known proxy do not ask for routing again.
         attempt.Tell(Seen(_p1.Saw(AddressA)));
         attempt.Tell(Seen(_p2.Saw(AddressB)));
-        _proxies.ExpectNoMsg(Quiet);
+        // Routing is asked for in the step that handles a sighting (the settle timer is only for the first one).
+        Assert.True(this.Settle(attempt));
+        Assert.Empty(_proxies.Queued());
     }
 
     [Fact]
@@ -390,7 +447,8 @@ public sealed class CommissioningAttemptActorTests : TestKit
         ExpectOutcome<AttemptSucceeded>(attempt, stops: false);
 
         // The loser's connect is still at the proxy: its lease (and so the attempt) must outlive the answer.
-        ExpectNoMsg(Quiet);
+        Assert.True(this.Settle(attempt));
+        Assert.True(this.Settle(loser));
         _p2.Session.Reply(new BleCommandSucceeded(connect, new ConnectResult(11, 23), null));
         Assert.Equal(new ReleaseConnection(11), _p2.Session.ExpectMsg<ReleaseConnection>());
         ExpectTerminated(attempt);

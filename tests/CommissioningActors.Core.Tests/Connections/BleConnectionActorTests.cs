@@ -14,7 +14,6 @@ public sealed class BleConnectionActorTests : TestKit
     private const string Address = "AA:BB:CC:DD:EE:01";
     private const string ProxyId = "proxy-1";
     private const int Handle = 7;
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
     private static readonly ConnectionSettings Settings = ConnectionSettings.Default with { RequestedMtu = 247, BtpWindowSize = 5 };
 
     private static readonly MatterAdvertisement WithAdditionalData = new(3840, 0, 0xFFF1, 0x8001, HasAdditionalData: true);
@@ -122,18 +121,20 @@ public sealed class BleConnectionActorTests : TestKit
         return failed;
     }
 
+    // Call once the connection has stopped (ExpectTerminated): all it ever sent is queued by then.
     private void ExpectReleasedOnce()
     {
         Assert.Equal(new ReleaseConnection(Handle), _session.ExpectMsg<ReleaseConnection>());
-        _session.ExpectNoMsg(Quiet);
+        Assert.Empty(_session.Queued());
     }
 
     [Fact]
     public void Requests_a_slot_first_and_tells_the_session_nothing_before_it_is_granted()
     {
-        Start();
+        var connection = Start();
         Assert.Equal(Address, _gate.ExpectMsg<RequestSlot>().Address);
-        _session.ExpectNoMsg(Quiet);
+        Assert.True(this.Settle(connection));
+        Assert.Empty(_session.Queued());
 
         _gate.Reply(new SlotGranted(ProxyId, 1, 0));
         var connect = ExpectCommand<Connect>();
@@ -221,7 +222,8 @@ public sealed class BleConnectionActorTests : TestKit
         Succeed(read, new ReadResult(null));
 
         // The value comes as a 0x03 frame: nothing happens until it does.
-        _session.ExpectNoMsg(Quiet);
+        Assert.True(this.Settle(connection));
+        Assert.Empty(_session.Queued());
         connection.Tell(new ConnectionReadValue(Handle, [0x15, 0x18]));
 
         var write = ExpectCommand<WriteAndSubscribe>();
@@ -273,7 +275,7 @@ public sealed class BleConnectionActorTests : TestKit
     [Fact]
     public void Missing_matter_service_fails_with_service_not_found_and_releases()
     {
-        Start();
+        var connection = Start();
         Grant();
         ExpectConnectAndSucceed();
         Succeed(ExpectCommand<RequestMtu>(), new MtuResult(185));
@@ -281,6 +283,7 @@ public sealed class BleConnectionActorTests : TestKit
         Succeed(services, new ServicesResult(["00001800-0000-1000-8000-00805f9b34fb"]));
 
         ExpectFailure(BleErrorCodes.ServiceNotFound);
+        ExpectTerminated(connection);
         ExpectReleasedOnce();
     }
 
@@ -313,7 +316,7 @@ public sealed class BleConnectionActorTests : TestKit
         Assert.Contains(SlotExhaustion.ActionableMessage, failed.Message, StringComparison.Ordinal);
         ExpectTerminated(connection);
         // Never connected: nothing to release.
-        _session.ExpectNoMsg(Quiet);
+        Assert.Empty(_session.Queued());
     }
 
     [Fact]
@@ -334,7 +337,7 @@ public sealed class BleConnectionActorTests : TestKit
 
         ExpectFailure(BleErrorCodes.ConnectionAborted);
         ExpectTerminated(connection);
-        _session.ExpectNoMsg(Quiet);
+        Assert.Empty(_session.Queued());
     }
 
     [Fact]
@@ -357,7 +360,7 @@ public sealed class BleConnectionActorTests : TestKit
         connection.Tell(PoisonPill.Instance);
         ExpectTerminated(connection);
         ExpectReleasedOnce();
-        _parent.ExpectNoMsg(Quiet);
+        Assert.Empty(_parent.Queued());
     }
 
     [Fact]
@@ -367,7 +370,7 @@ public sealed class BleConnectionActorTests : TestKit
         _gate.ExpectMsg<RequestSlot>();
         Sys.Stop(connection);
         ExpectTerminated(connection);
-        _session.ExpectNoMsg(Quiet);
+        Assert.Empty(_session.Queued());
     }
 
     [Fact]
@@ -397,7 +400,7 @@ public sealed class BleConnectionActorTests : TestKit
         ExpectFailure(code);
         ExpectTerminated(connection);
         // The session already released the handle: a second disconnect is what seed 000 got wrong.
-        _session.ExpectNoMsg(Quiet);
+        Assert.Empty(_session.Queued());
     }
 
     [Fact]
@@ -408,7 +411,8 @@ public sealed class BleConnectionActorTests : TestKit
         var connect = ExpectCommand<Connect>();
         connection.Tell(new ConnectsAborted(ProxyId, 4, "commissioning ended"));
         _parent.FishForMessage(m => m is ConnectionProgress);
-        _parent.ExpectNoMsg(Quiet);
+        Assert.True(this.Settle(connection));
+        Assert.Empty(_parent.Queued());
 
         Succeed(connect, new ConnectResult(Handle, 247));
 
@@ -479,6 +483,7 @@ public sealed class BleConnectionActorTests : TestKit
         ExpectCommand<WriteAndSubscribe>();
         connection.Tell(new ConnectionNotification(Handle, MatterBle.C2IndicateUuid, [0x01, 0x02]));
         ExpectFailure(BleErrorCodes.InternalError);
+        ExpectTerminated(connection);
         ExpectReleasedOnce();
     }
 
@@ -515,12 +520,12 @@ public sealed class BleConnectionActorTests : TestKit
         Grant();
         var connect = ExpectCommand<Connect>();
         connection.Tell(new CancelConnection("attempt ended"));
-        ExpectNoMsg(Quiet); // no Terminated: the proxy still holds the slot
+        Assert.True(this.Settle(connection)); // still alive: the proxy still holds the slot
 
         Succeed(connect, new ConnectResult(Handle, 23));
 
-        ExpectReleasedOnce();
         ExpectTerminated(connection);
+        ExpectReleasedOnce();
     }
 
     [Fact]
@@ -532,7 +537,7 @@ public sealed class BleConnectionActorTests : TestKit
         connection.Tell(new CancelConnection("attempt ended"));
         Reject(connect, BleErrorCodes.Timeout, "no answer");
         ExpectTerminated(connection);
-        _session.ExpectNoMsg(Quiet);
+        Assert.Empty(_session.Queued());
     }
 
     [Fact]

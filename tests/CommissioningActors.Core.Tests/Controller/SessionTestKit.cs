@@ -10,6 +10,7 @@ using CommissioningActors.Core.Jobs;
 using CommissioningActors.Core.Sockets;
 using CommissioningActors.Core.Tests.Jobs;
 using CommissioningActors.Core.Tests.Streams;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Core.Tests.Controller;
 
@@ -44,8 +45,7 @@ public sealed class SessionWorld
     }
 
     public static void Command(IActorRef session, string messageId, string command, JsonObject? args = null) =>
-        session.Tell(new SocketTextReceived(Encoding.UTF8.GetBytes(
-            new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] }.ToJsonString())));
+        session.Tell(new SocketTextReceived(Encoding.UTF8.GetBytes(ControllerCodec.Command(messageId, command, args))));
 
     public async Task<(IActorRef Job, TestProbe Attempt)> CreateJobAsync(string id)
     {

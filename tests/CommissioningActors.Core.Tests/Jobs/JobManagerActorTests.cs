@@ -135,6 +135,13 @@ public sealed class JobManagerActorTests : TestKit
         Assert.Equal(JobStatus.Running, left.Status);
     }
 
+    // A round trip through the manager, without blocking on a Task.
+    private JobList ListNow(IActorRef manager)
+    {
+        manager.Tell(ListJobs.Instance, TestActor);
+        return ExpectMsg<JobList>(AskTimeout);
+    }
+
     [Fact]
     public async Task The_follow_jobs_snapshot_keeps_every_active_job_and_fills_up_with_the_newest_finished_ones()
     {
@@ -167,5 +174,52 @@ public sealed class JobManagerActorTests : TestKit
         var crowded = ExpectMsg<JobList>();
         Assert.Equal(["g", "h"], crowded.Jobs.Select(j => j.JobId));
         Assert.Equal((3, 1), (crowded.Total, crowded.Omitted));
+    }
+
+    [Fact]
+    public void Creating_beyond_the_per_client_or_service_cap_is_rejected_busy_until_a_job_finishes()
+    {
+        var manager = StartManager(JobSettings.Default with { MaxActive = 3, MaxActivePerClient = 2 });
+        var alice = CreateTestProbe().Ref;
+        var bob = CreateTestProbe().Ref;
+        object Ask(string id, IActorRef client)
+        {
+            manager.Tell(new CreateCommissionJob(JobUnderTest.Request(id), [], client), TestActor);
+            return ReceiveOne(AskTimeout)!;
+        }
+
+        var first = Assert.IsType<JobCreated>(Ask("a1", alice));
+        _commissioning.ExpectMsg<StartCommissioning>();
+        Assert.IsType<JobCreated>(Ask("a2", alice));
+        _commissioning.ExpectMsg<StartCommissioning>();
+        var perClient = Assert.IsType<JobRejected>(Ask("a3", alice));
+        Assert.Equal("busy", perClient.ErrorCode);
+        Assert.Contains("this connection", perClient.Message);
+
+        Assert.IsType<JobCreated>(Ask("b1", bob));
+        _commissioning.ExpectMsg<StartCommissioning>();
+        var service = Assert.IsType<JobRejected>(Ask("b2", bob));
+        Assert.Contains("the service already has 3", service.Message);
+        Assert.Equal(["a1", "a2", "b1"], ListNow(manager).Jobs.Select(j => j.JobId));
+
+        first.Job.Tell(new AttemptCancelled("a1", "user"));
+        AwaitAssert(() => Assert.True(ListNow(manager).Jobs.Single(j => j.JobId == "a1").IsTerminal));
+        Assert.IsType<JobCreated>(Ask("a4", alice));
+    }
+
+    [Fact]
+    public void A_jobs_created_at_never_changes_so_pages_keep_their_order()
+    {
+        var manager = StartManager();
+        // Both are queued before the manager runs: the listing is taken before the job's own events arrive.
+        manager.Tell(new CreateCommissionJob(JobUnderTest.Request("t1"), []), TestActor);
+        manager.Tell(ListJobs.Instance, TestActor);
+        ExpectMsg<JobCreated>();
+        var listed = ExpectMsg<JobList>().Jobs.Single().CreatedAt;
+
+        manager.Tell(new ToJob("t1", GetJob.Instance), TestActor);
+        Assert.Equal(listed, ExpectMsg<JobSnapshot>().State.CreatedAt);
+        // The job published job_queued before answering, so the manager has folded it in by now.
+        Assert.Equal(listed, ListNow(manager).Jobs.Single().CreatedAt);
     }
 }

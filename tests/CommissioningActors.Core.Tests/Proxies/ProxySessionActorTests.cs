@@ -199,7 +199,8 @@ public sealed class ProxySessionActorTests : TestKit
         Assert.Equal([1, 2, 3], owner.ExpectMsg<ConnectionNotification>(n => n.ConnectionHandle == handle).Value);
         Assert.Equal([4, 5], owner.ExpectMsg<ConnectionNotification>().Value);
         Assert.Equal([6], owner.ExpectMsg<ConnectionReadValue>().Value);
-        other.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        // All three frames are handled, so a misrouted one would be queued at the other owner by now.
+        Assert.Empty(other.Queued());
     }
 
     [Fact]
@@ -216,14 +217,19 @@ public sealed class ProxySessionActorTests : TestKit
     {
         var session = ReadySession();
         var (handle, owner) = Connected(session);
+        // A second handle of the same owner makes the session's handling of the death visible: its disconnect.
+        session.Tell(new ExecuteBleCommand(new Connect("AA:BB:CC:DD:EE:02")), owner.Ref);
+        session.Tell(Client(CommandResponse.Ok(ExpectCommand().Id, new ConnectResult(8, 247))));
+        owner.ExpectMsg<BleCommandSucceeded>();
 
         // The owner's own disconnect racing its death must not produce a second disconnect.
         session.Tell(new ExecuteBleCommand(new Disconnect(handle)), owner.Ref);
         owner.Ref.Tell(PoisonPill.Instance);
 
-        var disconnect = Assert.IsType<Disconnect>(ExpectCommand().Command);
-        Assert.Equal(handle, disconnect.ConnectionHandle);
-        _outbound.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(handle, Assert.IsType<Disconnect>(ExpectCommand().Command).ConnectionHandle);
+        Assert.Equal(8, Assert.IsType<Disconnect>(ExpectCommand().Command).ConnectionHandle);
+        // Everything the death caused was sent in that one step: nothing else is queued.
+        Assert.Empty(_outbound.Queued());
     }
 
     [Fact]
@@ -236,7 +242,8 @@ public sealed class ProxySessionActorTests : TestKit
 
         session.Tell(new ExecuteBleCommand(new Disconnect(handle)), owner.Ref);
         owner.ExpectMsg<BleCommandSucceeded>();
-        _outbound.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        // Answered in the same step that would have sent a disconnect: none is queued.
+        Assert.Empty(_outbound.Queued());
     }
 
     [Fact]

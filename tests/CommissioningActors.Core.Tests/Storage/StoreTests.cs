@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text;
 using CommissioningActors.Core.Storage;
 using Microsoft.Data.Sqlite;
@@ -5,6 +6,8 @@ using Xunit;
 
 namespace CommissioningActors.Core.Tests.Storage;
 
+// Permissions are what these tests check: Unix file modes, so Unix only (the service's own code guards Windows).
+[UnsupportedOSPlatform("windows")]
 public sealed class StoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CommissioningActors.Host.Cli;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Simulator;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Host.Tests.Cli;
 
@@ -32,7 +33,7 @@ public sealed class CliTests
         await using var client = await RawClient.ConnectAsync(host.Ws);
         await Eventually.GetAsync(async () =>
         {
-            await client.SendTextAsync("""{"message_id":"i","command":"server_info"}""");
+            await client.SendTextAsync(ControllerCodec.Command("i", "server_info"));
             while (true)
             {
                 var frame = await client.ReceiveJsonAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Simulator;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Host.Tests.EndToEnd;
 
@@ -29,7 +30,7 @@ public sealed class ControllerApiEndToEndTests
 
     private static async Task<JsonObject> CommandAsync(RawClient client, string messageId, string command, JsonObject? args = null)
     {
-        await client.SendTextAsync(new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] }.ToJsonString());
+        await client.SendTextAsync(ControllerCodec.Command(messageId, command, args));
         while (true)
         {
             var frame = await client.ReceiveJsonAsync();
@@ -73,7 +74,7 @@ public sealed class ControllerApiEndToEndTests
         var jobId = (string?)started["result"]!["job_id"];
         Assert.False(string.IsNullOrEmpty(jobId));
 
-        await client.SendTextAsync(new JsonObject { ["message_id"] = "f1", ["command"] = "follow_job", ["args"] = new JsonObject { ["job_id"] = jobId } }.ToJsonString());
+        await client.SendTextAsync(ControllerCodec.Command("f1", "follow_job", new JsonObject { ["job_id"] = jobId }));
         var frames = await StreamUntilAsync(client, "f1", f => (string?)f["event"] is "job_completed" or "job_failed" or "job_cancelled");
 
         Assert.Equal("job_snapshot", (string?)frames[0]["event"]);
@@ -92,7 +93,7 @@ public sealed class ControllerApiEndToEndTests
         Assert.Equal("kitchen light", (string?)verdict["label"]);
 
         // Following a finished job replays its output and its one terminal event, then ends.
-        await client.SendTextAsync(new JsonObject { ["message_id"] = "f2", ["command"] = "follow_job", ["args"] = new JsonObject { ["job_id"] = jobId } }.ToJsonString());
+        await client.SendTextAsync(ControllerCodec.Command("f2", "follow_job", new JsonObject { ["job_id"] = jobId }));
         var replay = await StreamUntilAsync(client, "f2", f => (string?)f["event"] == "job_completed");
         Assert.Equal(["job_snapshot", "job_completed"], replay.Select(f => (string?)f["event"]));
         Assert.Equal("completed", (string?)replay[0]["data"]!["status"]);
@@ -112,7 +113,7 @@ public sealed class ControllerApiEndToEndTests
         await using var watcher = await ControllerAsync(host);
         await using var commander = await ControllerAsync(host);
 
-        await watcher.SendTextAsync("""{"message_id":"ev","command":"subscribe_events"}""");
+        await watcher.SendTextAsync(ControllerCodec.Command("ev", "subscribe_events"));
         var initial = await StreamUntilAsync(watcher, "ev", f => (string?)f["event"] == "initial_state");
         Assert.Equal("initial_state", (string?)initial[0]["event"]);
 

@@ -3,6 +3,7 @@ using CommissioningActors.Core.Controller;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Simulator;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Host.Tests.EndToEnd;
 
@@ -45,7 +46,7 @@ public sealed class ControllerSocketTests
         Assert.Equal(messageId, (string?)error["message_id"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)error["details"]));
 
-        await client.SendTextAsync("""{"message_id":"after","command":"server_info"}""");
+        await client.SendTextAsync(ControllerCodec.Command("after", "server_info"));
         var reply = await client.ReceiveJsonAsync();
         Assert.Equal("after", (string?)reply["message_id"]);
         Assert.NotNull(reply["result"]);

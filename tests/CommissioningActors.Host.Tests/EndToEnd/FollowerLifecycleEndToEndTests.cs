@@ -6,6 +6,7 @@ using CommissioningActors.Core.Controller;
 using CommissioningActors.Core.Events;
 using CommissioningActors.Core.Jobs;
 using CommissioningActors.Host.Tests.Support;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Host.Tests.EndToEnd;
 
@@ -26,7 +27,7 @@ public sealed class FollowerLifecycleEndToEndTests
     }
 
     private static Task SendAsync(RawClient client, string messageId, string command, JsonObject? args = null) =>
-        client.SendTextAsync(new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] }.ToJsonString());
+        client.SendTextAsync(ControllerCodec.Command(messageId, command, args));
 
     private static async Task<JsonObject> NextForAsync(RawClient client, string messageId)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace CommissioningActors.Host.Tests.Interop;
@@ -15,6 +16,9 @@ public sealed record MatterJsDeviceOptions
     public int Count { get; init; } = 1;
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The fail-safe expiry the device advertises in BasicCommissioningInfo (matter.js's default is 60 s).</summary>
+    public int FailSafeSeconds { get; init; } = 60;
 
     /// <summary>Run inside this private network namespace (mDNS works there); null = the host's loopback.</summary>
     public NetworkNamespace? Network { get; init; }
@@ -75,6 +79,7 @@ public sealed class MatterJsDevice : IAsyncDisposable
             "--discriminator", options.Discriminator.ToString(),
             "--vendor-name", options.VendorName,
             "--product-id", options.ProductId.ToString(),
+            "--failsafe-seconds", options.FailSafeSeconds.ToString(),
         ];
         var process = new JsonLineProcess(fixture.StartScript("device.mjs", args, options.Network), "matter.js device");
         try
@@ -106,6 +111,17 @@ public sealed class MatterJsDevice : IAsyncDisposable
 
     /// <summary>Switches the light locally (as a user at the device would); the change arrives as an "onoff" event.</summary>
     public Task SetOnOffAsync(bool on, int device = 0) => _process.SendAsync($"{(on ? "on" : "off")} {device}");
+
+    /// <summary>
+    /// Arms the device to freeze itself (SIGSTOP, inside the command that set it) the next time its breadcrumb
+    /// becomes <paramref name="value"/>: 1 = right as a commissioner's ArmFailSafe lands. A "frozen" event marks it;
+    /// <see cref="Resume"/> thaws it.
+    /// </summary>
+    public async Task FreezeAtBreadcrumbAsync(int value = 1, int device = 0) =>
+        await RequestAsync($"freeze-at-breadcrumb {value} {device}", "freeze-armed", _ => true);
+
+    /// <summary>Lets a frozen device run again (SIGCONT); its overdue timers, the fail-safe among them, fire at once.</summary>
+    public void Resume() => Signal(SigCont);
 
     /// <summary>Cursor for <see cref="WaitForEventAsync"/>: take it before the action whose event you await.</summary>
     public int EventCursor => _process.EventCount;
@@ -143,10 +159,28 @@ public sealed class MatterJsDevice : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.ProcessId, SigCont); // a frozen device could not hear its stdin close
+        }
+
         await _process.DisposeAsync();
         DeleteStorage(_storage);
         _commands.Dispose();
     }
+
+    private const int SigCont = 18;
+
+    private void Signal(int signal)
+    {
+        if (Kill(_process.ProcessId, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.ProcessId}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static void DeleteStorage(string storage)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Simulator;
+using CommissioningActors.Protocol.Controller;
 
 namespace CommissioningActors.Host.Tests.Security;
 
@@ -27,15 +28,11 @@ public sealed class SecretsStayOutOfLogsTests
 
                 foreach (var code in new[] { "3497-011-2332", "MT:-24J0AFN00KA0648G00", "3497 011 2333" })
                 {
-                    await client.SendTextAsync(new JsonObject
-                    {
-                        ["message_id"] = code,
-                        ["command"] = "commission_with_code",
-                        ["args"] = new JsonObject { ["code"] = code },
-                    }.ToJsonString());
+                    await client.SendTextAsync(ControllerCodec.Command(code, "commission_with_code", new JsonObject { ["code"] = code }));
                 }
 
-                await client.SendTextAsync("""{"message_id":"d","command":"commission_device","args":{"discriminator":3840,"passcode":20202021}}""");
+                await client.SendTextAsync(ControllerCodec.Command("d", "commission_device",
+                    new JsonObject { ["discriminator"] = 3840, ["passcode"] = 20202021 }));
                 var jobs = new List<string>();
                 while (jobs.Count < 3)
                 {
@@ -48,7 +45,7 @@ public sealed class SecretsStayOutOfLogsTests
 
                 foreach (var job in jobs)
                 {
-                    await client.SendTextAsync(new JsonObject { ["message_id"] = "f" + job, ["command"] = "follow_job", ["args"] = new JsonObject { ["job_id"] = job } }.ToJsonString());
+                    await client.SendTextAsync(ControllerCodec.Command("f" + job, "follow_job", new JsonObject { ["job_id"] = job }));
                 }
 
                 var finished = 0;
