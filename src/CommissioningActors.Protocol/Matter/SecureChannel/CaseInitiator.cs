@@ -204,12 +204,12 @@ public sealed class CaseInitiator : IDisposable
         }
 
         var keys = CaseKeySchedule.SessionKeys(_sharedSecret, _fabric.OperationalIpk, _sigma1, _sigma2, _sigma3);
-        return new SessionStep(null, new SessionEstablished(_localSessionId, _peerSessionId, true, keys, _peerParameters));
+        return new SessionStep(null, new SessionEstablished(_localSessionId, _peerSessionId, true, keys, _peerParameters, _peerNodeId));
     }
 
     private static SessionStep Invalid(string reason) => Fail(SessionFailureKind.InvalidMessage, reason);
 
-    private static SessionStep Fail(SessionFailureKind kind, string reason) =>
+    internal static SessionStep Fail(SessionFailureKind kind, string reason) =>
         new(SecureChannelSend.Status(PaseInitiator.InvalidParameterReport), new SessionFailed(kind, reason));
 
     public void Dispose() => _ephemeral.Dispose();

@@ -118,6 +118,43 @@ public sealed record Sigma2(
     }
 }
 
+/// <summary>Sigma2Resume (0x33): 1 resumptionId, 2 sigma2ResumeMIC, 3 responderSessionId, 4 session parameters.</summary>
+public sealed record Sigma2Resume(byte[] ResumptionId, byte[] ResumeMic, ushort ResponderSessionId, SecureSessionParameters? SessionParameters)
+{
+    public byte[] Encode()
+    {
+        var writer = new TlvWriter().StartStructure(TlvTag.Anonymous)
+            .WriteBytes(TlvTag.Context(1), ResumptionId)
+            .WriteBytes(TlvTag.Context(2), ResumeMic)
+            .WriteUnsigned(TlvTag.Context(3), ResponderSessionId);
+        SessionParameters?.Write(writer, TlvTag.Context(4));
+        return writer.EndContainer().ToArray();
+    }
+
+    public static Parsed<Sigma2Resume> Decode(ReadOnlyMemory<byte> payload)
+    {
+        var opened = TlvStructReader.Open(payload, "Sigma2Resume");
+        if (!opened.IsOk)
+        {
+            return opened.Error!;
+        }
+
+        var f = opened.Value!;
+        var resumptionId = f.Bytes(1, "resumptionId", CaseSizes.ResumptionId, CaseSizes.ResumptionId);
+        var mic = f.Bytes(2, "sigma2ResumeMIC", CaseSizes.Mic, CaseSizes.Mic);
+        var sessionId = (ushort)f.Unsigned(3, "responderSessionId", ushort.MaxValue);
+        var parameters = PaseCodec.OptionalParameters(f, 4, "session parameters");
+        if (f.Error is { } error)
+        {
+            return error;
+        }
+
+        return sessionId == 0
+            ? Parsed<Sigma2Resume>.Fail(ParseErrorKind.InvalidValue, "Sigma2Resume: responderSessionId 0 is reserved for unsecured messages")
+            : Parsed<Sigma2Resume>.Ok(new Sigma2Resume(resumptionId, mic, sessionId, parameters));
+    }
+}
+
 /// <summary>Sigma3 (0x32): 1 encrypted3.</summary>
 public sealed record Sigma3(byte[] Encrypted3)
 {

@@ -35,6 +35,12 @@ public sealed class PaseInitiator
             throw new ArgumentOutOfRangeException(nameof(localSessionId), "Session id 0 is reserved for unsecured messages");
         }
 
+        if (!SetupCode.IsValidPasscode(passcode))
+        {
+            // The value stays out of the message: it is a secret even when it is wrong.
+            throw new ArgumentOutOfRangeException(nameof(passcode), "Not a valid Matter setup passcode");
+        }
+
         _passcode = passcode;
         _localSessionId = localSessionId;
         _localParameters = localParameters ?? SecureSessionParameters.Ours;

@@ -1,6 +1,7 @@
 using CommissioningActors.Protocol.Matter.Messages;
 using CommissioningActors.Protocol.Matter.SecureChannel;
 using CommissioningActors.Protocol.Matter.Tlv;
+using Xunit.Abstractions;
 
 namespace CommissioningActors.Host.Tests.Interop.SecureChannel;
 
@@ -9,7 +10,7 @@ namespace CommissioningActors.Host.Tests.Interop.SecureChannel;
 /// then a secured Interaction Model read over the new session. Proves TLV, headers, AES-CCM and SPAKE2+
 /// interoperate with an independent peer.
 /// </summary>
-public sealed class PaseInteropTests
+public sealed class PaseInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);
 
@@ -20,7 +21,9 @@ public sealed class PaseInteropTests
         await using var device = await MatterJsDevice.StartAsync(new MatterJsDeviceOptions { Passcode = passcode, Discriminator = 101 });
         using var link = MatterUdpLink.Unsecured(device.EndPoint);
 
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await RunPaseAsync(link, new PaseInitiator(passcode, 0x2001));
+        output.WriteLine($"PASE with matter.js took {started.Elapsed.TotalMilliseconds:F0} ms: {string.Join(", ", link.Trace)}");
 
         var session = Assert.IsType<SessionEstablished>(outcome);
         Assert.NotEqual(0, session.PeerSessionId);
@@ -32,6 +35,7 @@ public sealed class PaseInteropTests
         await secure.SendAsync(secure.Exchanges.Send(read, (byte)InteractionModelOpcode.ReadRequest, ReadAttribute(0, 0x28, 1)));
         var report = await secure.ReceiveAsync(read, StepTimeout);
         await secure.SendAsync(secure.Exchanges.Close(read));
+        output.WriteLine($"PASE + secured read took {started.Elapsed.TotalMilliseconds:F0} ms: {string.Join(", ", secure.Trace)}");
 
         Assert.True(report.Exchange.Is(InteractionModelOpcode.ReportData), string.Join(", ", secure.Trace));
         Assert.Equal(session.LocalSessionId, report.Header.SessionId);

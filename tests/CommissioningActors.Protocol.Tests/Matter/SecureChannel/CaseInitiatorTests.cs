@@ -130,6 +130,11 @@ public sealed class CaseInitiatorTests : IDisposable
         Assert.Contains("resumptionId (tag 4) is missing",
             CaseTbeData.Decode(new CaseTbeData(new byte[10], null, new byte[64], null).Encode(), sigma2: true).Error!.Message);
         Assert.True(CaseTbeData.Decode(new CaseTbeData(new byte[10], new byte[5], new byte[64], null).Encode(), sigma2: false).IsOk);
+
+        var resume = Sigma2Resume.Decode(new Sigma2Resume(new byte[16], new byte[16], 77, SecureSessionParameters.Ours).Encode()).Value!;
+        Assert.Equal((ushort)77, resume.ResponderSessionId);
+        Assert.Contains("sigma2ResumeMIC must be 16 bytes, got 15",
+            Sigma2Resume.Decode(new Sigma2Resume(new byte[16], new byte[15], 77, null).Encode()).Error!.Message);
     }
 
     private CaseInitiator NewInitiator(CaseCertificateValidator validator) =>

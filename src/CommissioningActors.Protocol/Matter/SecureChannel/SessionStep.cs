@@ -25,13 +25,15 @@ public abstract record SessionOutcome;
 /// <summary>
 /// A secure session is established. Encrypt with <see cref="SessionKeys.I2RKey"/> when we initiated, else with
 /// R2I. Messages to the peer carry <see cref="PeerSessionId"/>; the peer's carry <see cref="LocalSessionId"/>.
+/// <see cref="PeerNodeId"/> is the peer's operational node id on a CASE session (its nonces use it), null for PASE.
 /// </summary>
 public sealed record SessionEstablished(
     ushort LocalSessionId,
     ushort PeerSessionId,
     bool IsInitiator,
     SessionKeys Keys,
-    SecureSessionParameters PeerParameters) : SessionOutcome
+    SecureSessionParameters PeerParameters,
+    ulong? PeerNodeId = null) : SessionOutcome
 {
     public byte[] EncryptKey => IsInitiator ? Keys.I2RKey : Keys.R2IKey;
     public byte[] DecryptKey => IsInitiator ? Keys.R2IKey : Keys.I2RKey;
