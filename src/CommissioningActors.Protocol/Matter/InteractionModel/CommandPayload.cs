@@ -48,6 +48,13 @@ public static class CommandPayload
         return Parsed<TlvElement>.Ok(new TlvElement(TlvTag.Anonymous, new TlvContainer(TlvContainerKind.Structure, members)));
     }
 
+    /// <summary>A command outside the catalogue (device_command by command_id): only an empty payload, since field types are unknown.</summary>
+    public static Parsed<TlvElement> ForUncatalogued(uint cluster, uint command, JsonObject? payload) =>
+        payload is null || payload.Count == 0
+            ? Parsed<TlvElement>.Ok(TlvElement.Structure(TlvTag.Anonymous))
+            : Parsed<TlvElement>.Fail(ParseErrorKind.InvalidValue,
+                $"command 0x{command:X2} of cluster 0x{cluster:X4} is not catalogued, so its payload must be empty");
+
     /// <summary>Response fields keyed by name where catalogued, by tag number otherwise; secret fields are left out.</summary>
     public static JsonObject ToJson(IReadOnlyList<FieldSpec>? fields, TlvElement structure)
     {
