@@ -86,6 +86,9 @@ public sealed record AttributeReportIB
 /// <summary>CommandDataIB (structure): 0 CommandPath, 1 CommandFields (structure), 2 CommandRef (u16, optional).</summary>
 public sealed record CommandDataIB(CommandPath Path, TlvElement? Fields, ushort? CommandRef = null)
 {
+    /// <summary>Leaves the fields out: some commands carry secrets (Wi-Fi credentials, IPK, Thread datasets).</summary>
+    public override string ToString() => $"CommandDataIB({Path}, {Fields?.AsContainer()?.Count ?? 0} field(s))";
+
     public void Write(TlvWriter w, TlvTag tag)
     {
         w.StartStructure(tag);
