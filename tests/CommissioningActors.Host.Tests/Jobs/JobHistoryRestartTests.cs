@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Akka.Actor;
+using CommissioningActors.Core.Proxies;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Simulator;
 
@@ -29,8 +31,8 @@ public sealed class JobHistoryRestartTests
                     Latencies = new SimulatorLatencies { AdvertisementInterval = TimeSpan.FromMilliseconds(50) },
                 });
                 await using var client = await ControllerAsync(host);
-                await Eventually.GetAsync(async () => (await CommandAsync(client, "info", "server_info"))["result"]!["proxies"]!.AsArray().Count,
-                    n => n == 1, what: "proxy listed in server_info");
+                var proxies = await host.ActorAsync<ProxyManagerActor>();
+                await Eventually.GetAsync(() => proxies.Ask<ProxyList>(GetProxies.Instance), l => l.Proxies.Any(p => p.Ready), what: "a ready proxy");
 
                 completedId = JobId(await CommandAsync(client, "c1", "commission_with_code", new JsonObject { ["code"] = "34970112332", ["label"] = "light" }));
                 var frames = await FollowAsync(client, "f1", completedId, f => (string?)f["event"] is "job_completed" or "job_failed");
