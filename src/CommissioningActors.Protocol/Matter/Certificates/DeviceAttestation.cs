@@ -10,7 +10,8 @@ public sealed record AttestationInfo(
     ushort VendorId,
     ushort? ProductId,
     bool IsDevelopmentDevice,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    byte[]? PaaKeyId = null);
 
 /// <summary>
 /// Device attestation, byte-oriented (the TLV around it is the caller's): the DAC -> PAI -> PAA chain against a
@@ -82,7 +83,8 @@ public static class DeviceAttestation
             warnings.Add($"test vendor id 0x{vendorId:X4}");
         }
 
-        return CryptoResult<AttestationInfo>.Ok(new AttestationInfo(vendorId, productId, chain.Value.IsDevelopment, warnings));
+        var paaKeyId = chain.Value.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifierBytes.ToArray();
+        return CryptoResult<AttestationInfo>.Ok(new AttestationInfo(vendorId, productId, chain.Value.IsDevelopment, warnings, paaKeyId));
     }
 
     /// <summary>An X.509 certificate with a P-256 key, or null.</summary>
