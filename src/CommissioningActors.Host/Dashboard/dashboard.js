@@ -188,9 +188,14 @@ function renderJobs() {
     tr.dataset.status = job.status;
     const detail = job.error_code ? `${job.error_code}: ${job.error ?? ""}` : job.result?.address ?? "";
     tr.append(el("td", job.job_id), el("td", job.label ?? ""), el("td", job.status, `verdict status-${job.status}`),
-      el("td", job.finished_at ?? ""), el("td", detail));
+      el("td", shortTime(job.finished_at)), el("td", detail));
     return tr;
   }));
+}
+
+function shortTime(iso) {
+  const t = iso ? new Date(iso) : null;
+  return t && !Number.isNaN(t.getTime()) ? t.toLocaleTimeString() : "";
 }
 
 function renderNodes(frame) {
