@@ -69,6 +69,7 @@ public static class CommissioningHost
         // A peer that vanishes without closing (a proxy losing power) is noticed within a minute, not after TCP gives up.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(40) });
         app.UseTokenForSockets(server.Token, "/ble", "/ws");
+        app.MapDashboard();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.Map("/ble", BleEndpoint.HandleAsync);
         app.Map("/ws", ControllerEndpoint.HandleAsync);

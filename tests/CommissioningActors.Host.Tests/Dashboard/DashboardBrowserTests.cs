@@ -1,0 +1,97 @@
+using CommissioningActors.Host.Tests.Support;
+using CommissioningActors.Simulator;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace CommissioningActors.Host.Tests.Dashboard;
+
+/// <summary>The dashboard in Debian's chromium, driven by Playwright, against the real host and a simulated proxy.</summary>
+public sealed class DashboardBrowserTests(ITestOutputHelper output)
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private const string Hocon = """
+        commissioning {
+          gate.slots = 1
+          attempt.candidate-settle = 300ms
+          attempt.scan-timeout = 10s
+        }
+        """;
+
+    // The BTP handshake holds the slot long enough that the page shows it busy before it frees.
+    private static SimulatorOptions SlowLight() => new()
+    {
+        Name = "browser-proxy",
+        ConnectionSlots = 1,
+        Devices = [DefaultDevices.All[0]],
+        Latencies = new SimulatorLatencies
+        {
+            AdvertisementInterval = TimeSpan.FromMilliseconds(50),
+            BtpHandshake = TimeSpan.FromSeconds(1.5),
+        },
+    };
+
+    [Fact]
+    public async Task Commissioning_from_the_page_shows_the_slot_busy_then_free_and_the_verdict()
+    {
+        Assert.True(File.Exists(ChromiumPath),
+            $"The dashboard browser test needs Debian's chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run does this).");
+
+        await using var host = await TestHost.StartWithHoconAsync(Hocon);
+        await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=browser-proxy" }.Uri, SlowLight());
+
+        var userData = Directory.CreateTempSubdirectory("dashboard-chromium-");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(userData.FullName, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        try
+        {
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            await page.GotoAsync(host.Http.ToString());
+            var timeout = new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 };
+
+            await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "open", timeout);
+            var row = page.Locator("#proxies tr");
+            await Expect(row).ToHaveAttributeAsync("data-in-use", "0", timeout);
+            await Expect(page.Locator("#no-nodes")).ToBeVisibleAsync();
+
+            await page.FillAsync("#code", "34970112332");
+            await page.FillAsync("#label", "test light");
+            await page.ClickAsync("button[type=submit]");
+
+            await Expect(row).ToHaveAttributeAsync("data-in-use", "1", timeout);
+            await Expect(row.Locator(".slot")).ToHaveAttributeAsync("data-busy", "true", timeout);
+            await Expect(row).ToHaveAttributeAsync("data-in-use", "0", timeout);
+            await Expect(row.Locator(".slot")).ToHaveAttributeAsync("data-busy", "false", timeout);
+            var finished = page.Locator("#finished-jobs tr");
+            await Expect(finished).ToHaveAttributeAsync("data-status", "completed", timeout);
+            await Expect(finished.Locator(".verdict")).ToHaveTextAsync("completed");
+            // The code the page was given never comes back from the server.
+            await Expect(page.Locator("body")).Not.ToContainTextAsync("34970112332");
+
+            var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
+            Directory.CreateDirectory(artifacts);
+            var screenshot = Path.Combine(artifacts, "dashboard.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+            output.WriteLine($"dashboard screenshot: {screenshot}");
+            Console.WriteLine($"dashboard screenshot: {screenshot}");
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            userData.Delete(recursive: true);
+        }
+    }
+}
