@@ -41,25 +41,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     [Fact]
     public async Task Commissioning_from_the_page_shows_the_slot_busy_then_free_and_the_verdict()
     {
-        Assert.True(File.Exists(ChromiumPath),
-            $"The dashboard browser test needs Debian's chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run does this).");
-
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
         await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=browser-proxy" }.Uri, SlowLight());
 
-        var userData = Directory.CreateTempSubdirectory("dashboard-chromium-");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(userData.FullName, new BrowserTypeLaunchPersistentContextOptions
+        await WithPageAsync(host.Http.ToString(), async page =>
         {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
-        try
-        {
-            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
-            await page.GotoAsync(host.Http.ToString());
             var timeout = new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 };
 
             await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "open", timeout);
@@ -87,6 +73,39 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
             output.WriteLine($"dashboard screenshot: {screenshot}");
             Console.WriteLine($"dashboard screenshot: {screenshot}");
+        });
+    }
+
+    [Fact]
+    public async Task With_a_token_the_page_passes_its_own_token_parameter_to_the_socket()
+    {
+        await using var host = await TestHost.StartAsync("--Server:Token=dashboard-secret");
+        var timeout = new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 };
+
+        await WithPageAsync(new Uri(host.Http, "/?token=dashboard-secret").ToString(), async page =>
+            await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "open", timeout));
+        await WithPageAsync(new Uri(host.Http, "/?token=wrong").ToString(), async page =>
+            await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "closed", timeout));
+    }
+
+    private static async Task WithPageAsync(string url, Func<IPage, Task> test)
+    {
+        Assert.True(File.Exists(ChromiumPath),
+            $"The dashboard browser tests need Debian's chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run does this).");
+        var userData = Directory.CreateTempSubdirectory("dashboard-chromium-");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(userData.FullName, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        try
+        {
+            var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            await page.GotoAsync(url);
+            await test(page);
         }
         finally
         {
