@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Simulator;
 using Microsoft.Playwright;
@@ -88,7 +89,41 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "closed", timeout));
     }
 
-    private static async Task WithPageAsync(string url, Func<IPage, Task> test)
+    [Fact]
+    public async Task After_a_backpressure_close_the_page_reconnects_reseeds_and_keeps_working()
+    {
+        await using var host = await TestHost.StartWithHoconAsync(Hocon);
+        await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=browser-proxy" }.Uri, SlowLight());
+        var sockets = new ConcurrentQueue<IWebSocketRoute>();
+        var timeout = new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 };
+
+        // Playwright sits between page and server, forwarding frames, so the test can close a socket the way the
+        // service closes a follower that fell behind.
+        await WithPageAsync(host.Http.ToString(), async page =>
+        {
+            await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "open", timeout);
+            await Expect(page.Locator("#proxies tr")).ToHaveAttributeAsync("data-in-use", "0", timeout);
+            Assert.True(sockets.TryPeek(out var first));
+            first.Send("""{"message_id":"d1","error_code":"backpressure","details":"follower fell behind"}""");
+            await first.CloseAsync(new WebSocketRouteCloseOptions { Code = 1008, Reason = "backpressure" });
+
+            await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "closed", timeout);
+            await Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "open", timeout);
+            Assert.Equal(2, sockets.Count);
+            var row = page.Locator("#proxies tr");
+            await Expect(row).ToHaveAttributeAsync("data-in-use", "0", timeout);
+
+            await page.FillAsync("#code", "34970112332");
+            await page.ClickAsync("button[type=submit]");
+            await Expect(page.Locator("#finished-jobs tr")).ToHaveAttributeAsync("data-status", "completed", timeout);
+        }, page => page.RouteWebSocketAsync("**/ws", ws =>
+        {
+            sockets.Enqueue(ws);
+            ws.ConnectToServer();
+        }));
+    }
+
+    private static async Task WithPageAsync(string url, Func<IPage, Task> test, Func<IPage, Task>? beforeNavigating = null)
     {
         Assert.True(File.Exists(ChromiumPath),
             $"The dashboard browser tests need Debian's chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run does this).");
@@ -104,6 +139,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         try
         {
             var page = browser.Pages.Count > 0 ? browser.Pages[0] : await browser.NewPageAsync();
+            if (beforeNavigating is not null)
+            {
+                await beforeNavigating(page);
+            }
+
             await page.GotoAsync(url);
             await test(page);
         }
