@@ -286,7 +286,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void RefuseDuplicateHandle(Pending pending, int handle)
+    private void RefuseDuplicateHandle(PendingCommand pending, int handle)
     {
         // A protocol error for this connect only: the first connection keeps its handle, its notifications and
         // its single disconnect. No disconnect is sent for the duplicate, since it would name the first's handle.
