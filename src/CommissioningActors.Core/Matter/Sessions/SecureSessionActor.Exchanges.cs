@@ -44,7 +44,7 @@ public sealed partial class SecureSessionActor
         _link = SessionLink.Secured(_channel, established);
         _channel.Bind(_localSessionId, Self);
         Become(Secured);
-        _owner.Tell(new SessionReady(established.LocalSessionId, established.PeerSessionId, established.PeerParameters));
+        _owner.Tell(new SessionReady(established.LocalSessionId, established.PeerSessionId, established.PeerParameters, established.Keys.AttestationChallenge));
     }
 
     private void FailEstablishment(SessionFailureKind? kind, string reason, StatusReport? peerStatus = null)

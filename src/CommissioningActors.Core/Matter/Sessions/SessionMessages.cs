@@ -4,7 +4,10 @@ using CommissioningActors.Protocol.Matter.SecureChannel;
 namespace CommissioningActors.Core.Matter.Sessions;
 
 /// <summary>Sent to the session's owner when PASE succeeded: requests may be sent now.</summary>
-public sealed record SessionReady(ushort LocalSessionId, ushort PeerSessionId, SecureSessionParameters PeerParameters);
+public sealed record SessionReady(ushort LocalSessionId, ushort PeerSessionId, SecureSessionParameters PeerParameters, byte[] AttestationChallenge)
+{
+    public override string ToString() => $"SessionReady(local {LocalSessionId}, peer {PeerSessionId})";
+}
 
 /// <summary>Sent to the owner when the session could not be established; the session actor stops after it.</summary>
 public sealed record SessionEstablishmentFailed(SessionFailureKind? Kind, string Reason, StatusReport? PeerStatus = null);
