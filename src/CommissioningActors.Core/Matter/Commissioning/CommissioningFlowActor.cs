@@ -1,0 +1,182 @@
+using Akka.Actor;
+using CommissioningActors.Core.Matter.Sessions;
+using CommissioningActors.Core.Matter.Transport;
+using CommissioningActors.Protocol.Matter.Certificates;
+using CommissioningActors.Protocol.Matter.Messages;
+
+namespace CommissioningActors.Core.Matter.Commissioning;
+
+public sealed record FlowSettings
+{
+    public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan DisarmTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public ICertificateTlvEncoder CertificateEncoder { get; init; } = UnavailableCertificateTlvEncoder.Instance;
+}
+
+/// <summary>
+/// Commissions one device on the network, one behaviour per step in matter.js's order. It owns the device's
+/// PASE session actor (a child, stopped on failure: never restarted with lost keys) and reports
+/// <see cref="FlowLine"/>s, then <see cref="FlowSucceeded"/> or <see cref="FlowFailed"/>, to its report-to
+/// actor, then stops. Each step runs under its own timeout. Once the fail-safe is armed, a failure first
+/// disarms it (ArmFailSafe 0; if that fails, the device's timer expires it) so the device stays commissionable.
+/// </summary>
+public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
+{
+    private const string StepTimer = "step";
+
+    private readonly IMatterChannel _channel;
+    private readonly uint _passcode;
+    private readonly IActorRef _fabric;
+    private readonly PaaTrustStore _trust;
+    private readonly IActorRef _reportTo;
+    private readonly FlowSettings _settings;
+    private IActorRef _session = ActorRefs.Nobody;
+    private FlowStep _step = FlowStep.Pase;
+    private long _requestId;
+    private bool _armed;
+    private byte[] _attestationChallenge = [];
+    private InitialData _initial = new(null, null, FlowPayloads.DefaultFailSafeSeconds, null);
+
+    public CommissioningFlowActor(IMatterChannel channel, uint passcode, IActorRef fabric, PaaTrustStore trust, IActorRef reportTo, FlowSettings settings)
+    {
+        _channel = channel;
+        _passcode = passcode;
+        _fabric = fabric;
+        _trust = trust;
+        _reportTo = reportTo;
+        _settings = settings;
+        Pase();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IMatterChannel channel, uint passcode, IActorRef fabric, PaaTrustStore trust, IActorRef reportTo, FlowSettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new CommissioningFlowActor(channel, passcode, fabric, trust, reportTo, settings ?? new FlowSettings()));
+
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+
+    protected override void PreStart()
+    {
+        _session = Context.ActorOf(SecureSessionActor.Props(_channel, Self, _passcode,
+            new SecureSessionOptions { EstablishTimeout = _settings.StepTimeout }), "pase");
+        Context.Watch(_session);
+        Line($"establishing PASE with {_channel.PeerDescription}");
+    }
+
+    private void Pase()
+    {
+        _step = FlowStep.Pase;
+        Receive<SessionReady>(ready =>
+        {
+            _attestationChallenge = ready.AttestationChallenge;
+            Line("PASE session established");
+            ReadInitialData();
+        });
+        Receive<SessionEstablishmentFailed>(failed => Fail("pase_failed",
+            failed.Kind == Protocol.Matter.SecureChannel.SessionFailureKind.WrongPasscode
+                ? "PASE failed: the device rejected the passcode"
+                : $"PASE failed: {failed.Reason}"));
+        Receive<Terminated>(_ => Fail("pase_failed", "PASE failed: the session ended"));
+    }
+
+    /// <summary>Sends one request for <paramref name="step"/> and becomes the behaviour that waits for its answer.</summary>
+    private void Request(FlowStep step, MatterProtocolId protocol, byte opcode, byte[] payload, Action<RequestSucceeded> onAnswer)
+    {
+        _step = step;
+        var id = ++_requestId;
+        _session.Tell(new SendRequest(id, protocol, opcode, payload, _settings.StepTimeout));
+        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.StepTimeout + TimeSpan.FromSeconds(1));
+        Become(() =>
+        {
+            Receive<RequestSucceeded>(r => r.RequestId == id, r =>
+            {
+                Timers.Cancel(StepTimer);
+                onAnswer(r);
+            });
+            Receive<RequestFailed>(r => r.RequestId == id, r => Fail("commissioning_failed", r.Reason));
+            Receive<StepTimedOut>(t => t.RequestId == id, _ => Fail("commissioning_failed", $"no answer within {_settings.StepTimeout.TotalSeconds:0.#} s"));
+            Receive<Terminated>(_ => Fail("commissioning_failed", "the session with the device ended"));
+        });
+    }
+
+    /// <summary>Waits for the fabric actor's answer to a message already sent (node id, NOC).</summary>
+    private void AwaitFabric<T>(FlowStep step, Action<T> onAnswer)
+    {
+        _step = step;
+        var id = ++_requestId;
+        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.StepTimeout);
+        Become(() =>
+        {
+            Receive<T>(answer =>
+            {
+                Timers.Cancel(StepTimer);
+                onAnswer(answer);
+            });
+            Receive<Fabric.FabricUnavailable>(u => Fail("commissioning_failed", u.Reason));
+            Receive<Fabric.NocRefused>(r => Fail("commissioning_failed", r.Reason));
+            Receive<StepTimedOut>(t => t.RequestId == id, _ => Fail("commissioning_failed", "the fabric registry did not answer"));
+            Receive<Terminated>(_ => Fail("commissioning_failed", "the session with the device ended"));
+        });
+    }
+
+    private void Line(string text) => _reportTo.Tell(new FlowLine(_step, text));
+
+    private void Fail(string code, string reason)
+    {
+        Timers.Cancel(StepTimer);
+        var failure = new FlowFailed(_step, code, $"{StepName(_step)} failed: {reason}");
+        if (!_armed || _session.IsNobody())
+        {
+            Finish(failure);
+            return;
+        }
+
+        // Disarm so the device drops what we added and is commissionable again; its own timer is the fallback.
+        var id = ++_requestId;
+        _session.Tell(new SendRequest(id, MatterProtocolId.InteractionModel, (byte)InteractionModelOpcode.InvokeRequest,
+            FlowPayloads.ArmFailSafe(0), _settings.DisarmTimeout));
+        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.DisarmTimeout + TimeSpan.FromSeconds(1));
+        Become(() =>
+        {
+            Receive<RequestSucceeded>(r => r.RequestId == id, _ =>
+            {
+                _reportTo.Tell(new FlowLine(failure.Step, "fail-safe disarmed: the device is commissionable again"));
+                Finish(failure);
+            });
+            Receive<RequestFailed>(r => r.RequestId == id, _ => Expired(failure));
+            Receive<StepTimedOut>(t => t.RequestId == id, _ => Expired(failure));
+            Receive<Terminated>(_ => Expired(failure));
+            ReceiveAny(_ => { });
+        });
+    }
+
+    private void Expired(FlowFailed failure)
+    {
+        _reportTo.Tell(new FlowLine(failure.Step, $"the fail-safe will expire on the device within {_initial.FailSafeSeconds} s"));
+        Finish(failure);
+    }
+
+    private void Finish(object outcome)
+    {
+        _reportTo.Tell(outcome);
+        Context.Stop(Self);
+    }
+
+    internal static string StepName(FlowStep step) => step switch
+    {
+        FlowStep.Pase => "PASE",
+        FlowStep.ReadInitialData => "reading initial data",
+        FlowStep.ArmFailSafe => "ArmFailSafe",
+        FlowStep.SetRegulatoryConfig => "SetRegulatoryConfig",
+        FlowStep.Attestation => "device attestation",
+        FlowStep.CsrRequest => "CSRRequest",
+        FlowStep.AddTrustedRootCertificate => "AddTrustedRootCertificate",
+        FlowStep.AddNoc => "AddNOC",
+        FlowStep.Case => "CASE",
+        _ => "CommissioningComplete",
+    };
+
+    private sealed record StepTimedOut(long RequestId);
+}

@@ -1,0 +1,28 @@
+namespace CommissioningActors.Core.Matter.Commissioning;
+
+/// <summary>The commissioning steps, in matter.js's order (docs/matter/matterjs-reference.md).</summary>
+public enum FlowStep
+{
+    Pase,
+    ReadInitialData,
+    ArmFailSafe,
+    SetRegulatoryConfig,
+    Attestation,
+    CsrRequest,
+    AddTrustedRootCertificate,
+    AddNoc,
+    Case,
+    CommissioningComplete,
+}
+
+/// <summary>One line for the job's output (never a passcode, key or credential).</summary>
+public sealed record FlowLine(FlowStep Step, string Text);
+
+/// <summary>The device is on our fabric as <paramref name="NodeId"/>.</summary>
+public sealed record FlowSucceeded(ulong NodeId);
+
+/// <summary>
+/// The flow stopped at <paramref name="Step"/>. <paramref name="ErrorCode"/> is the job error code
+/// (pase_failed, attestation_failed, commissioning_failed); <paramref name="Reason"/> names the device's status.
+/// </summary>
+public sealed record FlowFailed(FlowStep Step, string ErrorCode, string Reason);

@@ -1,0 +1,108 @@
+using CommissioningActors.Protocol.Matter.InteractionModel;
+using CommissioningActors.Protocol.Matter.Tlv;
+
+namespace CommissioningActors.Core.Matter.Commissioning;
+
+/// <summary>What the initial read told us.</summary>
+public sealed record InitialData(ushort? VendorId, ushort? ProductId, ushort FailSafeSeconds, ulong? CommissionedFabrics);
+
+/// <summary>The Interaction Model payloads of the flow: built and parsed here, pure, so the actor only sequences.</summary>
+public static class FlowPayloads
+{
+    public const uint GeneralCommissioning = 0x30;
+    public const uint OperationalCredentials = 0x3E;
+    public const uint BasicInformation = 0x28;
+    public const ushort DefaultFailSafeSeconds = 60;
+
+    public static byte[] ReadInitialData() => new ReadRequestMessage(
+        [
+            new AttributePath(0, BasicInformation, 2),
+            new AttributePath(0, BasicInformation, 4),
+            new AttributePath(0, GeneralCommissioning, 1),
+            new AttributePath(0, OperationalCredentials, 3),
+        ],
+        FabricFiltered: true).Encode();
+
+    public static (InitialData? Data, string? Error) ParseInitialData(ReadOnlyMemory<byte> payload)
+    {
+        var report = ReportDataMessage.Decode(payload.Span);
+        if (!report.IsOk)
+        {
+            return (null, $"the initial read's answer is malformed: {report.Error}");
+        }
+
+        ushort? vendor = null, product = null;
+        ushort failSafe = DefaultFailSafeSeconds;
+        ulong? fabrics = null;
+        foreach (var data in report.Value!.AttributeReports.Select(r => r.Data).OfType<AttributeDataIB>())
+        {
+            switch ((data.Path.Cluster, data.Path.Attribute))
+            {
+                case (BasicInformation, 2):
+                    vendor = (ushort?)data.Data.AsUnsigned();
+                    break;
+                case (BasicInformation, 4):
+                    product = (ushort?)data.Data.AsUnsigned();
+                    break;
+                case (GeneralCommissioning, 1) when data.Data[0]?.AsUnsigned() is { } seconds and > 0 and <= ushort.MaxValue:
+                    failSafe = (ushort)seconds;
+                    break;
+                case (OperationalCredentials, 3):
+                    fabrics = data.Data.AsUnsigned();
+                    break;
+            }
+        }
+
+        return (new InitialData(vendor, product, failSafe, fabrics), null);
+    }
+
+    public static byte[] Invoke(uint cluster, uint command, params (byte Tag, TlvValue Value)[] fields) =>
+        new InvokeRequestMessage([new CommandDataIB(new CommandPath(0, cluster, command),
+            TlvElement.Structure(TlvTag.Anonymous, [.. fields.Select(f => new TlvElement(TlvTag.Context(f.Tag), f.Value))]))]).Encode();
+
+    public static byte[] ArmFailSafe(ushort seconds) =>
+        Invoke(GeneralCommissioning, 0, (0, new TlvUnsigned(seconds)), (1, new TlvUnsigned(1)));
+
+    /// <summary>The response command's fields, or why there is none (the device's status, or a wrong command).</summary>
+    public static (TlvElement? Fields, string? Error) ParseInvoke(ReadOnlyMemory<byte> payload, uint cluster, uint responseCommand)
+    {
+        var response = InvokeResponseMessage.Decode(payload.Span);
+        if (!response.IsOk)
+        {
+            return (null, $"the answer is malformed: {response.Error}");
+        }
+
+        var first = response.Value!.Responses.FirstOrDefault();
+        if (first?.Status is { } status)
+        {
+            return status.Status.Status == ImStatusCode.Success
+                ? (TlvElement.Structure(TlvTag.Anonymous), null)
+                : (null, $"the device answered status {status.Status}");
+        }
+
+        if (first?.Command is not { } command || command.Path.Cluster != cluster || command.Path.Command != responseCommand)
+        {
+            return (null, $"the device did not answer with command 0x{cluster:X2}/0x{responseCommand:X2}");
+        }
+
+        return (command.Fields ?? TlvElement.Structure(TlvTag.Anonymous), null);
+    }
+
+    /// <summary>ArmFailSafeResponse / CommissioningCompleteResponse: {0 errorCode, 1 debugText}; error when nonzero.</summary>
+    public static string? CommissioningError(TlvElement fields)
+    {
+        var code = fields[0]?.AsUnsigned();
+        return code is null ? "the answer has no error code"
+            : code == 0 ? null
+            : $"the device answered error code {code} ({Name(code.Value)})";
+    }
+
+    private static string Name(ulong code) => code switch
+    {
+        1 => "ValueOutsideRange",
+        2 => "InvalidAuthentication",
+        3 => "NoFailSafe",
+        4 => "BusyWithOtherAdmin",
+        _ => "unknown",
+    };
+}
