@@ -11,7 +11,8 @@ public sealed record RequestSlot(string Address);
 public sealed record SlotGranted(string ProxyId, long LeaseId, long Generation);
 
 /// <summary>You left the queue without a slot (always connection_aborted, with the reason in the message).</summary>
-public sealed record SlotDenied(string ProxyId, BleProxyError Error);
+/// <remarks>Reaching a waiter that already gave up is normal (the attempt ended): no dead-letter log line.</remarks>
+public sealed record SlotDenied(string ProxyId, BleProxyError Error) : IDeadLetterSuppression;
 
 /// <summary>
 /// Supervisor's release: every waiter is denied, the generation is bumped, and every holder hears
@@ -20,7 +21,8 @@ public sealed record SlotDenied(string ProxyId, BleProxyError Error);
 public sealed record AbortPendingConnects(string Reason);
 
 /// <summary>Told to every holder on abort; a holder whose lease generation is older tears its connection down.</summary>
-public sealed record ConnectsAborted(string ProxyId, long Generation, string Reason);
+/// <remarks>Holders that already stopped are the normal case at the end of an attempt: no dead-letter log line.</remarks>
+public sealed record ConnectsAborted(string ProxyId, long Generation, string Reason) : IDeadLetterSuppression;
 
 public sealed record GetGateState
 {

@@ -133,10 +133,11 @@ public sealed class FollowerActor : ReceiveActor
 
     protected override void PostStop() => _stream.Tell(PoisonPill.Instance);
 
-    private sealed record StreamCompleted
+    // A stopped follower's stream still completes; hearing nobody is normal, not a dead-letter log line.
+    private sealed record StreamCompleted : Akka.Event.IDeadLetterSuppression
     {
         public static readonly StreamCompleted Instance = new();
     }
 
-    private sealed record StreamFailed(Exception Cause);
+    private sealed record StreamFailed(Exception Cause) : Akka.Event.IDeadLetterSuppression;
 }

@@ -129,7 +129,8 @@ public static class CommissioningHost
         akka.ConfigureLoggers(loggers =>
         {
             loggers.ClearLoggers();
-            loggers.AddLoggerFactory();
+            // Our own bridge: each line names its actor (Akka.Hosting's names them all after the actor system).
+            loggers.AddLogger<ActorSourceLogger>();
         });
         akka.WithActors((system, registry) =>
         {
