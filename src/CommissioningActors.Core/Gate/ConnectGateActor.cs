@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using CommissioningActors.Protocol.BleProxy;
+using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Gate;
 
@@ -8,7 +9,8 @@ namespace CommissioningActors.Core.Gate;
 public sealed record RequestSlot(string Address);
 
 /// <summary>A slot is yours until you stop. Generation lets a holder tell whether an abort happened since.</summary>
-public sealed record SlotGranted(string ProxyId, long LeaseId, long Generation);
+/// <remarks>A grant racing its holder's stop is normal (DeathWatch frees the slot): no dead-letter log line.</remarks>
+public sealed record SlotGranted(string ProxyId, long LeaseId, long Generation) : IDeadLetterSuppression;
 
 /// <summary>You left the queue without a slot (always connection_aborted, with the reason in the message).</summary>
 /// <remarks>Reaching a waiter that already gave up is normal (the attempt ended): no dead-letter log line.</remarks>
@@ -117,6 +119,7 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
         var lease = new Lease(++_nextLeaseId, address, _generation);
         _leases[holder] = lease;
         holder.Tell(new SlotGranted(_proxyId, lease.Id, _generation));
+        CommissioningMetrics.For(Context.System).SlotGranted(_proxyId, DateTime.UtcNow - requestedAt);
         Context.System.EventStream.Publish(new SlotAcquired(_proxyId, address, _leases.Count, _queue.Count, DateTime.UtcNow - requestedAt));
         Changed();
     }
@@ -203,10 +206,15 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
 
     private GateState State() => new(_proxyId, _slots, _leases.Count, _queue.Count, _generation);
 
-    private void Changed() => _listener?.Tell(State());
+    private void Changed()
+    {
+        CommissioningMetrics.For(Context.System).GateChanged(State());
+        _listener?.Tell(State());
+    }
 
     protected override void PostStop()
     {
+        CommissioningMetrics.For(Context.System).GateStopped(_proxyId);
         // The proxy went away: nobody waits for a slot that can never come.
         foreach (var waiter in _queue)
         {

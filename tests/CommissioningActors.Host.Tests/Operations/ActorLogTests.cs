@@ -23,7 +23,8 @@ public sealed class ActorLogTests
     };
 
     /// <summary>Connects a simulated proxy, commissions one device over /ws and waits for its verdict; returns the job id.</summary>
-    internal static async Task<string> CommissionOnceAsync(TestHost host)
+    /// <param name="afterVerdict">Runs after the verdict, while the proxy and the client are still connected.</param>
+    internal static async Task<string> CommissionOnceAsync(TestHost host, Func<Task>? afterVerdict = null)
     {
         await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=sim" }.Uri, Proxy());
         await using var client = await RawClient.ConnectAsync(host.Ws);
@@ -39,6 +40,11 @@ public sealed class ActorLogTests
             if ((string?)frame["message_id"] == "f1" && (string?)frame["event"] is "job_completed" or "job_failed" or "job_cancelled")
             {
                 Assert.Equal("job_completed", (string?)frame["event"]);
+                if (afterVerdict is not null)
+                {
+                    await afterVerdict();
+                }
+
                 return jobId;
             }
         }
