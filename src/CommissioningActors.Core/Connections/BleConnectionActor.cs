@@ -3,6 +3,7 @@ using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Connections;
 
@@ -128,6 +129,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
         {
             case ConnectResult connected:
                 _connectInFlight = false;
+                CommissioningMetrics.For(Context.System).Connected(_target.ProxyId, null);
                 _handle = connected.ConnectionHandle;
                 _mtu = connected.Mtu;
                 if (_cancelling)
@@ -219,6 +221,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
         if (failed.Command is Connect)
         {
             _connectInFlight = false;
+            CommissioningMetrics.For(Context.System).Connected(_target.ProxyId, error.Code);
             if (_cancelling)
             {
                 Context.Stop(Self);

@@ -15,6 +15,7 @@ using CommissioningActors.Protocol.Controller;
 using CommissioningActors.Protocol.Matter;
 using CommissioningActors.Protocol.Text;
 using static CommissioningActors.Core.Controller.CommandArgs;
+using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Controller;
 
@@ -239,6 +240,7 @@ public sealed class ControllerSessionActor : ReceiveActor
 
         // Fail closed: a client this far behind reconnects and reseeds from a fresh snapshot.
         _closing = true;
+        CommissioningMetrics.For(Context.System).BackpressureClosed();
         _log.Warning("Controller client fell {0} events behind on stream {1}; sending backpressure and closing its socket",
             overflow.BufferSize, PeerText.Escape(overflow.MessageId, 64));
         var frame = ControllerCodec.Error(overflow.MessageId, ControllerErrorCodes.Backpressure,

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using CommissioningActors.Protocol.BleProxy;
+using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Gate;
 
@@ -8,10 +9,12 @@ namespace CommissioningActors.Core.Gate;
 public sealed record RequestSlot(string Address);
 
 /// <summary>A slot is yours until you stop. Generation lets a holder tell whether an abort happened since.</summary>
-public sealed record SlotGranted(string ProxyId, long LeaseId, long Generation);
+/// <remarks>A grant racing its holder's stop is normal (DeathWatch frees the slot): no dead-letter log line.</remarks>
+public sealed record SlotGranted(string ProxyId, long LeaseId, long Generation) : IDeadLetterSuppression;
 
 /// <summary>You left the queue without a slot (always connection_aborted, with the reason in the message).</summary>
-public sealed record SlotDenied(string ProxyId, BleProxyError Error);
+/// <remarks>Reaching a waiter that already gave up is normal (the attempt ended): no dead-letter log line.</remarks>
+public sealed record SlotDenied(string ProxyId, BleProxyError Error) : IDeadLetterSuppression;
 
 /// <summary>
 /// Supervisor's release: every waiter is denied, the generation is bumped, and every holder hears
@@ -20,7 +23,8 @@ public sealed record SlotDenied(string ProxyId, BleProxyError Error);
 public sealed record AbortPendingConnects(string Reason);
 
 /// <summary>Told to every holder on abort; a holder whose lease generation is older tears its connection down.</summary>
-public sealed record ConnectsAborted(string ProxyId, long Generation, string Reason);
+/// <remarks>Holders that already stopped are the normal case at the end of an attempt: no dead-letter log line.</remarks>
+public sealed record ConnectsAborted(string ProxyId, long Generation, string Reason) : IDeadLetterSuppression;
 
 public sealed record GetGateState
 {
@@ -115,6 +119,7 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
         var lease = new Lease(++_nextLeaseId, address, _generation);
         _leases[holder] = lease;
         holder.Tell(new SlotGranted(_proxyId, lease.Id, _generation));
+        CommissioningMetrics.For(Context.System).SlotGranted(_proxyId, DateTime.UtcNow - requestedAt);
         Context.System.EventStream.Publish(new SlotAcquired(_proxyId, address, _leases.Count, _queue.Count, DateTime.UtcNow - requestedAt));
         Changed();
     }
@@ -201,10 +206,15 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
 
     private GateState State() => new(_proxyId, _slots, _leases.Count, _queue.Count, _generation);
 
-    private void Changed() => _listener?.Tell(State());
+    private void Changed()
+    {
+        CommissioningMetrics.For(Context.System).GateChanged(State());
+        _listener?.Tell(State());
+    }
 
     protected override void PostStop()
     {
+        CommissioningMetrics.For(Context.System).GateStopped(_proxyId);
         // The proxy went away: nobody waits for a slot that can never come.
         foreach (var waiter in _queue)
         {

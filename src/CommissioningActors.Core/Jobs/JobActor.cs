@@ -2,6 +2,7 @@ using Akka.Actor;
 using CommissioningActors.Core.Commissioning;
 using CommissioningActors.Core.Streams;
 using CommissioningActors.Protocol.BleProxy;
+using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Jobs;
 
@@ -88,6 +89,7 @@ public sealed class JobActor : ReceiveActor
 
     protected override void PreStart()
     {
+        CommissioningMetrics.For(Context.System).JobCreated();
         Publish(new JobLifecycleChanged("job_queued", _state));
         Record();
         _commissioning.Tell(new StartCommissioning(_request, Self));
@@ -175,6 +177,8 @@ public sealed class JobActor : ReceiveActor
             ErrorMessage = message is null ? null : _secrets.Redact(message),
         };
         Publish(new JobLifecycleChanged(eventName, State()));
+        CommissioningMetrics.For(Context.System).JobFinished(status.ToString().ToLowerInvariant(),
+            _state.FinishedAt!.Value - (_state.StartedAt ?? _state.CreatedAt));
         Record();
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using CommissioningActors.Protocol.BleProxy;
 
 namespace CommissioningActors.Core.Proxies;
@@ -10,9 +11,11 @@ namespace CommissioningActors.Core.Proxies;
 /// </summary>
 public sealed record ExecuteBleCommand(BleCommand Command, object? Correlation = null);
 
-public sealed record BleCommandSucceeded(BleCommand Command, BleCommandResult Result, object? Correlation);
+// Replies, losses and releases routinely outlive their receiver at the end of an attempt or a proxy session:
+// IDeadLetterSuppression keeps those normal endings out of the dead-letter log.
+public sealed record BleCommandSucceeded(BleCommand Command, BleCommandResult Result, object? Correlation) : IDeadLetterSuppression;
 
-public sealed record BleCommandFailed(BleCommand Command, BleProxyError Error, object? Correlation);
+public sealed record BleCommandFailed(BleCommand Command, BleProxyError Error, object? Correlation) : IDeadLetterSuppression;
 
 /// <summary>Events for one connection handle, delivered to its owner.</summary>
 public abstract record ConnectionEvent(int ConnectionHandle);
@@ -25,13 +28,13 @@ public sealed record ConnectionNotification(int ConnectionHandle, string? Charac
 public sealed record ConnectionReadValue(int ConnectionHandle, byte[] Value) : ConnectionEvent(ConnectionHandle);
 
 /// <summary>The device dropped, or the proxy itself went away; no further commands for that handle.</summary>
-public sealed record ConnectionLost(int ConnectionHandle, string Reason) : ConnectionEvent(ConnectionHandle);
+public sealed record ConnectionLost(int ConnectionHandle, string Reason) : ConnectionEvent(ConnectionHandle), IDeadLetterSuppression;
 
 /// <summary>Published on the event stream when a proxy finishes its handshake / goes away.</summary>
 public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session, IActorRef Gate, int Slots);
 
 /// <summary>An owner gives its handle back (sends `disconnect` unless the session already released it); no reply.</summary>
-public sealed record ReleaseConnection(int ConnectionHandle);
+public sealed record ReleaseConnection(int ConnectionHandle) : IDeadLetterSuppression;
 
 /// <summary>Tell a session that its proxy client does not know a command, so later requests fail fast.</summary>
 public sealed record MarkCommandUnsupported(string CommandName);

@@ -22,4 +22,5 @@ public sealed record SendText(string Text) : SocketOutbound;
 public sealed record SendBinary(byte[] Data) : SocketOutbound;
 
 /// <summary>Close with a WebSocket status code (1000 normal, 1002 protocol error, 1008 policy, 1009 too big).</summary>
-public sealed record CloseSocket(int Status, string Reason) : SocketOutbound;
+/// <remarks>A socket the peer already closed has no stream left to hear it; that is normal, not a dead-letter log line.</remarks>
+public sealed record CloseSocket(int Status, string Reason) : SocketOutbound, Akka.Event.IDeadLetterSuppression;

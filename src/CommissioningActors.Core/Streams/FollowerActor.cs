@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using CommissioningActors.Core.Sockets;
+using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Streams;
 
@@ -73,6 +74,7 @@ public sealed class FollowerActor : ReceiveActor
 
     protected override void PreStart()
     {
+        CommissioningMetrics.For(Context.System).FollowerStarted();
         // Frames that piled up while a send was under way go out together (one turn of the writer's lock);
         // the batch is bounded, so the follower's buffer stays the bound that overflows.
         var (stream, done) = Source.ActorRef<string>(_bufferSize, OverflowStrategy.Fail)
@@ -131,12 +133,17 @@ public sealed class FollowerActor : ReceiveActor
         Context.Stop(Self);
     }
 
-    protected override void PostStop() => _stream.Tell(PoisonPill.Instance);
+    protected override void PostStop()
+    {
+        CommissioningMetrics.For(Context.System).FollowerStopped();
+        _stream.Tell(PoisonPill.Instance);
+    }
 
-    private sealed record StreamCompleted
+    // A stopped follower's stream still completes; hearing nobody is normal, not a dead-letter log line.
+    private sealed record StreamCompleted : Akka.Event.IDeadLetterSuppression
     {
         public static readonly StreamCompleted Instance = new();
     }
 
-    private sealed record StreamFailed(Exception Cause);
+    private sealed record StreamFailed(Exception Cause) : Akka.Event.IDeadLetterSuppression;
 }

@@ -9,6 +9,7 @@ using CommissioningActors.Core.Controller;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Events;
 using CommissioningActors.Core.Jobs;
+using CommissioningActors.Core.Metrics;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Core.Storage;
@@ -17,6 +18,7 @@ using CommissioningActors.Host.Endpoints;
 using CommissioningActors.Host.Security;
 using CommissioningActors.Host.Simulation;
 using Serilog;
+using OpenTelemetry.Metrics;
 using Serilog.Core;
 
 namespace CommissioningActors.Host.Hosting;
@@ -56,6 +58,9 @@ public static class CommissioningHost
         var database = ServiceDatabase.Open(storage.ResolveDirectory());
         builder.Services.AddSingleton(database);
         builder.Services.AddAkka("commissioning", akka => ConfigureActors(akka, server, database, hocon));
+        // The maintained Prometheus exporter serves the meter at /metrics (docs/operations.md lists the instruments).
+        builder.Services.AddSingleton(sp => CommissioningMetrics.For(sp.GetRequiredService<ActorSystem>()));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(CommissioningMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddSingleton<IMaterializer>(sp => sp.GetRequiredService<ActorSystem>().Materializer(namePrefix: "sockets"));
 
         var simulator = SimulatorSettings.From(builder.Configuration);
@@ -68,11 +73,12 @@ public static class CommissioningHost
         var app = builder.Build();
         // A peer that vanishes without closing (a proxy losing power) is noticed within a minute, not after TCP gives up.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20), KeepAliveTimeout = TimeSpan.FromSeconds(40) });
-        app.UseTokenForSockets(server.Token, "/ble", "/ws");
+        app.UseTokenForSockets(server.Token, "/ble", "/ws", "/metrics");
         app.MapDashboard();
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
         app.Map("/ble", BleEndpoint.HandleAsync);
         app.Map("/ws", ControllerEndpoint.HandleAsync);
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 
@@ -130,10 +136,13 @@ public static class CommissioningHost
         akka.ConfigureLoggers(loggers =>
         {
             loggers.ClearLoggers();
-            loggers.AddLoggerFactory();
+            // Our own bridge: each line names its actor (Akka.Hosting's names them all after the actor system).
+            loggers.AddLogger<ActorSourceLogger>();
         });
         akka.WithActors((system, registry) =>
         {
+            // Created before any actor records: the gauges exist (empty) from the first scrape.
+            CommissioningMetrics.For(system);
             var proxySettings = ProxySettings.FromConfig(system.Settings.Config);
             var discoverySettings = DiscoverySettings.FromConfig(system.Settings.Config);
             var discovery = system.ActorOf(DiscoveryRegistryActor.Props(discoverySettings), "discovery");
