@@ -100,17 +100,27 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     {
         Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance,
             TimeSpan.FromTicks(Math.Max(_settings.ForgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks)));
+        SubscribeTo(Context.System.EventStream, Self);
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    /// <summary>
+    /// Subscribes the hub to what it reports. The host calls this right after creating the hub, before any socket is
+    /// served: PreStart runs later on the hub's own thread, and a proxy that connects first would never be listed.
+    /// Subscribing twice is a no-op.
+    /// </summary>
+    public static void SubscribeTo(Akka.Event.EventStream stream, IActorRef hub)
+    {
         foreach (var type in new[]
                  {
                      typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(DeviceSeen), typeof(SlotAcquired),
                      typeof(SlotReleased), typeof(ConnectQueued), typeof(JobLifecycleChanged), typeof(JobEvicted),
                  })
         {
-            Context.System.EventStream.Subscribe(Self, type);
+            stream.Subscribe(hub, type);
         }
     }
-
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void OnSeen(DeviceSeen d)
     {

@@ -165,6 +165,7 @@ public static class CommissioningHost
                 () => FlushAsync(jobHistory));
             var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings, jobHistory, RestoreJobs(history, jobSettings)), "jobs");
             var events = system.ActorOf(EventHubActor.Props(discoverySettings), "events");
+            EventHubActor.SubscribeTo(system.EventStream, events);
             var services = new ControllerServices(jobs, events, system.Materializer(namePrefix: "followers"), server.MaxMessageBytes,
                 jobSettings.FollowerBuffer);
             var controllers = system.ActorOf(ControllerHubActor.Props(services), "controllers");
