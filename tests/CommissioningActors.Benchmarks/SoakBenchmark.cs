@@ -63,8 +63,10 @@ public static class SoakBenchmark
         using var stop = new CancellationTokenSource();
         var cpuBefore = ProcStats.CpuSeconds(pid);
         var clock = Stopwatch.StartNew();
+        var timeline = new ConcurrentQueue<double>();
         var tasks = new List<Task>
         {
+            SampleTimelineAsync(sampler, timeline, stop.Token),
             hostile.RunAsync(stop.Token),
             health.RunAsync(http, stop.Token),
             burst.RunAsync(ws, stop.Token),
@@ -92,12 +94,14 @@ public static class SoakBenchmark
         table.Row("host RSS at start (MB)", ProcStats.Mb(rssAtStart), "-")
             .Row("host peak RSS (MB, sampled 1 s / VmHWM)", $"{peakSampled:0.0} / {peakHwm:0.0}", $"<= {RssBoundMb:0}")
             .Row("host final RSS (MB)", ProcStats.Mb(finalRss), $"<= {RssBoundMb:0}")
+            .Row("host RSS every 10 s (MB)", string.Join(" ", EveryTenth(timeline).Select(m => $"{m:0}")), "-")
             .Row("host CPU (s) during the soak", cpu, "-")
             .Row("good commissions completed / attempted", $"{commissions.Completed} / {commissions.Attempted}", "all")
             .Row("good commission verdicts", commissions.VerdictsText, "completed")
             .Row("good commission p50 / max (s)", $"{Stats.Percentile(commissions.Seconds, 50):0.00} / {commissions.Seconds.DefaultIfEmpty(double.NaN).Max():0.00}", "-")
             .Row("burst commands sent", burst.Sent, $"{BurstCommands}")
             .Row("burst answers (by code)", burst.AnswersText, "mostly busy")
+            .Row("burst answered / last answer after (s)", $"{burst.Answered:N0} / {burst.LastAnswerSeconds:0.0}", "-")
             .Row("hostile frames sent (valid / 60 KB / newline)", $"{hostile.Frames:N0} ({hostile.ValidFrames:N0} / {hostile.OversizedFrames:N0} / {hostile.ForgedFrames:N0})", "-")
             .Row("hostile bytes sent (MB)", hostile.Bytes / 1e6, "-")
             .Row("hostile sessions / closed by host", $"{hostile.Sessions} / {hostile.ClosedByHost}", "-")
@@ -117,15 +121,19 @@ public static class SoakBenchmark
             ["rss_mb_peak_sampled"] = Math.Round(peakSampled, 1),
             ["rss_mb_peak_vmhwm"] = Math.Round(peakHwm, 1),
             ["rss_mb_final"] = Math.Round(ProcStats.Mb(finalRss), 1),
+            ["rss_mb_every_10s"] = new JsonArray([.. EveryTenth(timeline).Select(m => (JsonNode)Math.Round(m, 1))]),
             ["host_cpu_s"] = Math.Round(cpu, 2),
             ["good_interval_s"] = interval.TotalSeconds,
             ["good_attempted"] = commissions.Attempted,
             ["good_completed"] = commissions.Completed,
             ["good_verdicts"] = commissions.Verdicts(),
+            ["good_started_at_s"] = commissions.StartedAt,
             ["good_seconds_p50"] = Math.Round(Stats.Percentile(commissions.Seconds, 50), 3),
             ["good_seconds_max"] = Math.Round(commissions.Seconds.DefaultIfEmpty(double.NaN).Max(), 3),
             ["burst_sent"] = burst.Sent,
             ["burst_answers"] = burst.Answers(),
+            ["burst_answered"] = burst.Answered,
+            ["burst_last_answer_s"] = Math.Round(burst.LastAnswerSeconds, 1),
             ["hostile_rate_per_s"] = options.FloodRate,
             ["hostile_frames"] = hostile.Frames,
             ["hostile_frames_valid"] = hostile.ValidFrames,
@@ -140,6 +148,24 @@ public static class SoakBenchmark
             ["host_running_at_end"] = hostAlive,
         };
     }
+
+    /// <summary>The host's RSS once a second, for the figure of RSS over time.</summary>
+    private static async Task SampleTimelineAsync(RssSampler sampler, ConcurrentQueue<double> mb, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                mb.Enqueue(ProcStats.Mb(sampler.Sample()));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static IEnumerable<double> EveryTenth(IEnumerable<double> samples) => samples.Where((_, i) => i % 10 == 9);
 
     /// <summary>A code that decodes but names no simulated device (short discriminator 1), so its jobs scan until their timeout.</summary>
     private static string AbsentDeviceCode()
@@ -157,9 +183,17 @@ public static class SoakBenchmark
     private sealed class BurstClient
     {
         private readonly ConcurrentDictionary<string, int> _answers = new(StringComparer.Ordinal);
+        private readonly Stopwatch _clock = new();
         private int _sent;
+        private int _answered;
+        private double _lastAnswerSeconds;
 
         public int Sent => Volatile.Read(ref _sent);
+
+        public int Answered => Volatile.Read(ref _answered);
+
+        /// <summary>From the first command sent to the last answer read.</summary>
+        public double LastAnswerSeconds => Volatile.Read(ref _lastAnswerSeconds);
 
         public JsonObject Answers() => new(_answers.OrderByDescending(a => a.Value).Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value)));
 
@@ -170,6 +204,7 @@ public static class SoakBenchmark
             await using var client = await WsClient.ConnectAsync(ws, ct);
             var reader = Task.Run(() => ReadAsync(client, ct), CancellationToken.None);
             var code = AbsentDeviceCode();
+            _clock.Start();
             for (var i = 0; i < BurstCommands && !ct.IsCancellationRequested; i++)
             {
                 await client.SendAsync($"b{i}", "commission_with_code", new JsonObject { ["code"] = code, ["timeout_s"] = 30, ["label"] = "soak burst" });
@@ -189,6 +224,8 @@ public static class SoakBenchmark
                     {
                         var key = frame["error_code"] is { } error ? (string)error! : "job created";
                         _answers.AddOrUpdate(key, 1, (_, n) => n + 1);
+                        Interlocked.Increment(ref _answered);
+                        Volatile.Write(ref _lastAnswerSeconds, _clock.Elapsed.TotalSeconds);
                     }
                 }
             }
@@ -204,6 +241,7 @@ public static class SoakBenchmark
         private static readonly TimeSpan VerdictWithin = TimeSpan.FromSeconds(120);
         private readonly ConcurrentDictionary<string, int> _verdicts = new(StringComparer.Ordinal);
         private readonly ConcurrentBag<double> _seconds = [];
+        private readonly ConcurrentQueue<double> _startedAt = new();
         private int _attempted;
 
         public int Attempted => Volatile.Read(ref _attempted);
@@ -211,6 +249,9 @@ public static class SoakBenchmark
         public int Completed => _verdicts.GetValueOrDefault("completed");
 
         public List<double> Seconds => [.. _seconds];
+
+        /// <summary>When each attempt started, seconds into the run: shows the commissions spread over all of it.</summary>
+        public JsonArray StartedAt => [.. _startedAt.Select(t => (JsonNode)Math.Round(t, 1))];
 
         public JsonObject Verdicts() => new(_verdicts.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value)));
 
@@ -223,6 +264,7 @@ public static class SoakBenchmark
             for (var n = 0; clock.Elapsed < duration; n++)
             {
                 var started = clock.Elapsed;
+                _startedAt.Enqueue(started.TotalSeconds);
                 Interlocked.Increment(ref _attempted);
                 var watch = Stopwatch.StartNew();
                 var verdict = await CommissionAsync(client, n);
@@ -232,8 +274,13 @@ public static class SoakBenchmark
                     _seconds.Add(watch.Elapsed.TotalSeconds);
                 }
 
+                if (started + interval >= duration)
+                {
+                    break;
+                }
+
                 var wait = started + interval - clock.Elapsed;
-                if (wait > TimeSpan.Zero && clock.Elapsed + wait < duration)
+                if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait);
                 }
