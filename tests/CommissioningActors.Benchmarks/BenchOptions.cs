@@ -9,7 +9,7 @@ public sealed record BenchOptions
         usage: dotnet run -c Release --project tests/CommissioningActors.Benchmarks -- [--quick | --full] [options]
           --quick                 small sizes, every benchmark in about a minute (default)
           --full                  the issue's sizes (1,000 devices, 10 million lines, ...)
-          --only NAME[,NAME]      storm | gate | followers | output | matterjs
+          --only NAME[,NAME]      storm | gate | followers | output | matterjs | soak (soak runs only when named)
           --json PATH             machine-readable results (default BenchmarkResults/latest.json)
           --devices N             storm: devices and jobs (quick 60, full 1000; at most 4096)
           --connect-latency D     storm: simulator connect latency, e.g. lognormal:40,0.5,400 (ms)
@@ -18,7 +18,9 @@ public sealed record BenchOptions
           --seed N                storm: seed of the latency draws (default 42)
           --baseline-gate-slots N storm: gate slots of the ungated baseline (default 6, above the real 3)
           --lines N               followers/output: lines a job writes (quick 500,000 / 1,000,000; full 10,000,000)
-          --host-dll PATH         storm: the built CommissioningActors.Host.dll to start
+          --host-dll PATH         storm, soak: the built CommissioningActors.Host.dll to start
+          --soak-seconds N        soak: how long the soak runs (quick 60, full 300)
+          --flood-rate N          soak: device_discovered frames/s of the hostile proxy (default 2000; 0 = as fast as it can)
         """;
 
     public bool Full { get; init; }
@@ -32,10 +34,13 @@ public sealed record BenchOptions
     public int BaselineGateSlots { get; init; } = 6;
     public long? Lines { get; init; }
     public string? HostDll { get; init; }
+    public int? SoakSeconds { get; init; }
+    public int FloodRate { get; init; } = 2000;
 
     public string Mode => Full ? "full" : "quick";
 
-    public bool Runs(string name) => Only.Count == 0 || Only.Contains(name);
+    /// <summary>Every benchmark when none is named, except the soak: it takes minutes, so it runs only by name.</summary>
+    public bool Runs(string name) => Only.Count == 0 ? name != "soak" : Only.Contains(name);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -57,14 +62,21 @@ public sealed record BenchOptions
                 "--baseline-gate-slots" => o with { BaselineGateSlots = int.Parse(Value()) },
                 "--lines" => o with { Lines = long.Parse(Value()) },
                 "--host-dll" => o with { HostDll = Value() },
+                "--soak-seconds" => o with { SoakSeconds = int.Parse(Value()) },
+                "--flood-rate" => o with { FloodRate = int.Parse(Value()) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
 
-        string[] known = ["storm", "gate", "followers", "output", "matterjs"];
+        string[] known = ["storm", "gate", "followers", "output", "matterjs", "soak"];
         if (o.Only.FirstOrDefault(n => !known.Contains(n)) is { } bad)
         {
-            throw new ArgumentException($"unknown benchmark '{bad}' (storm, gate, followers, output, matterjs)");
+            throw new ArgumentException($"unknown benchmark '{bad}' (storm, gate, followers, output, matterjs, soak)");
+        }
+
+        if (o.SoakSeconds is < 5 or > 86_400 || o.FloodRate < 0)
+        {
+            throw new ArgumentException("--soak-seconds must be 5-86400 and --flood-rate 0 or more");
         }
 
         if (o.Devices is < 1 or > 4096)

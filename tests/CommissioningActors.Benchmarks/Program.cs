@@ -43,6 +43,7 @@ foreach (var (name, run) in new (string, Func<BenchOptions, Task<JsonObject>>)[]
              ("followers", FollowersBenchmark.RunAsync),
              ("output", OutputCapBenchmark.RunAsync),
              ("matterjs", MatterJsReferenceBenchmark.RunAsync),
+             ("soak", SoakBenchmark.RunAsync),
          })
 {
     if (!options.Runs(name))
@@ -56,6 +57,8 @@ foreach (var (name, run) in new (string, Func<BenchOptions, Task<JsonObject>>)[]
         var result = await run(options);
         result["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 1);
         benchmarks[name] = result;
+        // A benchmark with a pass/fail verdict (the soak) fails the run without losing its figures.
+        failed |= result["passed"] is JsonValue passed && !passed.GetValue<bool>();
     }
     catch (Exception e)
     {

@@ -264,7 +264,7 @@ public static class StormBenchmark
         return devices;
     }
 
-    private static string FindHostDll()
+    internal static string FindHostDll()
     {
         var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -279,14 +279,14 @@ public static class StormBenchmark
         throw new FileNotFoundException("CommissioningActors.sln not found above the harness; pass --host-dll");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static HostProcess StartHost(string hostDll, Uri http, string hocon)
+    internal static HostProcess StartHost(string hostDll, Uri http, string hocon)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -313,7 +313,7 @@ public static class StormBenchmark
         return host;
     }
 
-    private static async Task WaitHealthyAsync(Uri http, HostProcess host)
+    internal static async Task WaitHealthyAsync(Uri http, HostProcess host)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var watch = Stopwatch.StartNew();
@@ -341,7 +341,7 @@ public static class StormBenchmark
         throw new TimeoutException($"the host did not become healthy:\n{host.Tail()}");
     }
 
-    private sealed class HostProcess(Process process) : IDisposable
+    internal sealed class HostProcess(Process process) : IDisposable
     {
         private readonly ConcurrentQueue<string> _tail = new();
 
