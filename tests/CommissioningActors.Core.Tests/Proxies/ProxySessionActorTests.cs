@@ -337,8 +337,9 @@ public sealed class ProxySessionActorTests : TestKit
         first.Ref.Tell(PoisonPill.Instance);
         Assert.Equal(new Disconnect(7), ExpectCommand().Command);
         session.Tell(new ExecuteBleCommand(new StopScan()), TestActor);
+        // That frame is a round trip through the session: whatever it told the second requester is queued by now.
         Assert.IsType<StopScan>(ExpectCommand().Command);
-        second.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Empty(second.Queued());
     }
 
     [Fact]
