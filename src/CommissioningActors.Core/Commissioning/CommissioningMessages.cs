@@ -51,7 +51,7 @@ public sealed record GetCommissioningStatus
     public static readonly GetCommissioningStatus Instance = new();
 }
 
-public sealed record CommissioningStatus(int InProgress, int Gates);
+public sealed record CommissioningStatus(int InProgress);
 
 /// <summary>Failure codes of an attempt beyond the BLE proxy wire codes.</summary>
 public static class AttemptErrorCodes

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using CommissioningActors.Core.Connections;
-using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 
 namespace CommissioningActors.Core.Commissioning;
@@ -17,10 +16,12 @@ public sealed class CommissioningSupervisorActor : ReceiveActor
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _inProgress = [];
-    private readonly HashSet<IActorRef> _gates = [];
+
+    private readonly IActorRef _proxies;
 
     public CommissioningSupervisorActor(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings)
     {
+        _proxies = proxies;
         Receive<StartCommissioning>(start =>
         {
             var attempt = Context.ActorOf(CommissioningAttemptActor.Props(start.Request, discovery, proxies, start.ReportTo,
@@ -32,23 +33,12 @@ public sealed class CommissioningSupervisorActor : ReceiveActor
             _inProgress.Add(Context.Watch(Sender));
         });
         Receive<AttemptEnded>(_ => Ended(Sender));
-        Receive<ProxyConnected>(p => _gates.Add(Context.Watch(p.Gate)));
-        Receive<Terminated>(t =>
-        {
-            if (!_gates.Remove(t.ActorRef))
-            {
-                Ended(t.ActorRef);
-            }
-        });
-        Receive<GetCommissioningStatus>(_ => Sender.Tell(new CommissioningStatus(_inProgress.Count, _gates.Count)));
+        Receive<Terminated>(t => Ended(t.ActorRef));
+        Receive<GetCommissioningStatus>(_ => Sender.Tell(new CommissioningStatus(_inProgress.Count)));
     }
 
     public static Props Props(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings) =>
         Akka.Actor.Props.Create(() => new CommissioningSupervisorActor(discovery, proxies, settings, connectionSettings));
-
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(ProxyConnected));
-
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     // An attempt that throws is stopped: it counts as ended, and its connections stop with it.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -60,12 +50,9 @@ public sealed class CommissioningSupervisorActor : ReceiveActor
             return;
         }
 
-        // Told directly, so the abort is in each gate's mailbox before any later attempt can queue a connect.
-        foreach (var gate in _gates)
-        {
-            gate.Tell(new AbortPendingConnects(NoCommissioningInProgress));
-        }
-
-        _log.Debug("No commissioning in progress: released pending connects on {0} gate(s)", _gates.Count);
+        // Through the proxy manager, which knows the gates: a later attempt learns its proxies from the manager
+        // too, so the abort reaches every gate before that attempt can queue a connect there.
+        _proxies.Tell(new AbortAllPendingConnects(NoCommissioningInProgress));
+        _log.Debug("No commissioning in progress: releasing pending connects on every gate");
     }
 }

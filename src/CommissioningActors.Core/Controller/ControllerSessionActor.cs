@@ -40,6 +40,9 @@ public sealed class ControllerSessionActor : ReceiveActor
     private readonly ISocketWriter _writer;
     private readonly ControllerServices _services;
     private readonly Dictionary<string, IActorRef> _streams = new(StringComparer.Ordinal);
+
+    // Followers told to stop, and the unsubscribe each answers once it has (after the stream's last frame).
+    private readonly Dictionary<IActorRef, string> _unsubscribing = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _requests;
     private bool _closing;
@@ -72,6 +75,11 @@ public sealed class ControllerSessionActor : ReceiveActor
             foreach (var id in _streams.Where(s => s.Value.Equals(t.ActorRef)).Select(s => s.Key).ToList())
             {
                 _streams.Remove(id);
+            }
+
+            if (_unsubscribing.Remove(t.ActorRef, out var unsubscribe))
+            {
+                Send(ControllerCodec.Result(unsubscribe, new JsonObject { ["unsubscribed"] = true }));
             }
         });
         Receive<GetFollowerCount>(_ => Sender.Tell(new FollowerCount(_streams.Count)));
@@ -155,14 +163,7 @@ public sealed class ControllerSessionActor : ReceiveActor
                 Follow(c.MessageId, _services.Events, SubscribeEvents.Instance, SubscribeEventsFormat.Instance);
                 break;
             case "unsubscribe":
-                var stream = RequiredString(c, "stream_id");
-                var found = _streams.Remove(stream, out var follower);
-                if (found)
-                {
-                    Context.Stop(follower!);
-                }
-
-                Send(ControllerCodec.Result(c.MessageId, new JsonObject { ["unsubscribed"] = found }));
+                Unsubscribe(c.MessageId, RequiredString(c, "stream_id"));
                 break;
             default:
                 Send(ControllerCodec.Error(c.MessageId, ControllerErrorCodes.InvalidCommand, $"unknown command '{Truncate(c.Command)}'"));
@@ -213,7 +214,7 @@ public sealed class ControllerSessionActor : ReceiveActor
 
     private void Follow(string messageId, IActorRef publisher, object subscribe, IFollowFormat format)
     {
-        if (_streams.Count >= MaxStreams)
+        if (_streams.Count + _unsubscribing.Count >= MaxStreams)
         {
             Send(ControllerCodec.Error(messageId, ControllerErrorCodes.InvalidArgs,
                 $"at most {MaxStreams} streams per connection; unsubscribe one first"));
@@ -229,6 +230,20 @@ public sealed class ControllerSessionActor : ReceiveActor
         var follower = Context.ActorOf(FollowerActor.Props(messageId, publisher, subscribe, _writer, _services.Materializer, format,
             _services.FollowerBuffer), $"stream-{++_requests}");
         _streams[messageId] = Context.Watch(follower);
+    }
+
+    private void Unsubscribe(string messageId, string streamId)
+    {
+        if (!_streams.Remove(streamId, out var follower))
+        {
+            Send(ControllerCodec.Result(messageId, new JsonObject { ["unsubscribed"] = false }));
+            return;
+        }
+
+        // Answered on Terminated: the follower stops after its last frame is written, so the reply cannot
+        // overtake the stream it ends.
+        _unsubscribing[follower] = messageId;
+        follower.Tell(StopFollowing.Instance);
     }
 
     private void OnOverflow(FollowerOverflowed overflow)

@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
+using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Text;
 
 namespace CommissioningActors.Core.Discovery;
 
@@ -14,6 +16,12 @@ public sealed record DeviceSeen(
     bool Connectable,
     MatterAdvertisement? Matter,
     DateTimeOffset At);
+
+/// <summary>
+/// A proxy's raw advertisement report, as the transport received it (address validated by the codec, name
+/// untrusted). The registry works out what it means: Matter service data, the escaped name.
+/// </summary>
+public sealed record AdvertisementReceived(string ProxyId, IActorRef Proxy, DeviceDiscovered Advertisement, DateTimeOffset At);
 
 /// <summary>What the registry remembers per (address, proxy): the latest sighting.</summary>
 public sealed record Sighting(
@@ -69,6 +77,7 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
         _seen = new SightingTable<Sighting>(settings.MaxSightingsPerProxy, settings.MaxSightings);
         _logBudget = new RateWindow(settings.LogPerWindow, settings.LogWindow);
         Receive<Prune>(_ => _seen.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
+        Receive<AdvertisementReceived>(a => OnSeen(Interpret(a)));
         Receive<DeviceSeen>(OnSeen);
         Receive<GetDiscoveries>(_ => Sender.Tell(new DiscoveriesSnapshot(_seen.Values.ToList())));
         Receive<WatchDevice>(watch =>
@@ -107,6 +116,21 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
     {
         var every = TimeSpan.FromTicks(Math.Max(_settings.ForgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
         Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance, every);
+    }
+
+    private static DeviceSeen Interpret(AdvertisementReceived received)
+    {
+        var ad = received.Advertisement;
+        MatterAdvertisement? matter = null;
+        if (ad.ServiceData.TryGetValue(MatterBle.ServiceUuid, out var serviceData))
+        {
+            var parsed = MatterAdvertisement.Parse(serviceData);
+            matter = parsed.IsOk ? parsed.Value : null;
+        }
+
+        // The name is free text, kept short and escaped (BLE names are <= 248 bytes).
+        return new DeviceSeen(received.ProxyId, received.Proxy, ad.Address, ad.Rssi, PeerText.Escape(ad.Name, 64), ad.Connectable,
+            matter, received.At);
     }
 
     private void OnSeen(DeviceSeen seen)

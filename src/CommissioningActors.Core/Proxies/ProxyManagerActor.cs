@@ -23,6 +23,12 @@ public sealed record ProxyInfo(string Id, string Name, string Remote, bool Ready
 
 public sealed record ProxyList(IReadOnlyList<ProxyInfo> Proxies);
 
+/// <summary>
+/// Tell every ready proxy's gate to abort pending connects (the commissioning supervisor, when no attempt is
+/// left). The manager is the one that knows the gates; nobody else learns them from the event stream.
+/// </summary>
+public sealed record AbortAllPendingConnects(string Reason);
+
 /// <summary>Parent of every ProxySessionActor; knows which proxies are connected.</summary>
 public sealed class ProxyManagerActor : ReceiveActor
 {
@@ -57,6 +63,14 @@ public sealed class ProxyManagerActor : ReceiveActor
             }
         });
 
+        Receive<AbortAllPendingConnects>(abort =>
+        {
+            // Told now, so each abort is in its gate's mailbox before this manager answers any later GetProxies.
+            foreach (var gate in _sessions.Values.Select(p => p.Gate).OfType<IActorRef>())
+            {
+                gate.Tell(new AbortPendingConnects(abort.Reason));
+            }
+        });
         Receive<GetProxies>(_ => Sender.Tell(new ProxyList(_sessions.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList())));
         Receive<Terminated>(t => _sessions.Remove(t.ActorRef));
     }

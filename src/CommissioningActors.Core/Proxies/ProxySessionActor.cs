@@ -4,7 +4,6 @@ using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Sockets;
 using CommissioningActors.Protocol.BleProxy;
-using CommissioningActors.Protocol.Matter;
 using CommissioningActors.Protocol.Text;
 
 namespace CommissioningActors.Core.Proxies;
@@ -16,8 +15,6 @@ namespace CommissioningActors.Core.Proxies;
 /// </summary>
 public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 {
-    private const string ScanOnConnect = "scan-on-connect";
-
     private readonly string _proxyId;
     private readonly string _name;
     private readonly IActorRef _outbound;
@@ -32,7 +29,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _unsupported = new(StringComparer.Ordinal);
 
     private readonly PendingCommands _pending = new();
-    private readonly Dictionary<int, IActorRef> _handleOwners = [];
+    private readonly HandleOwners _handles = new();
 
     private bool _ready;
     private long _badFrames;
@@ -94,10 +91,6 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             Context.Parent.Tell(new ProxySessionReady(_proxyId, _gate));
             Context.System.EventStream.Publish(new ProxyConnected(_proxyId, _name, Self, _gate, _slots));
             Become(Ready);
-            if (_settings.ScanOnConnect)
-            {
-                SendCommand(new StartScan([MatterBle.ShortServiceUuid]), Self, ScanOnConnect);
-            }
         });
         Receive<SocketBinaryReceived>(_ => CloseAndStop(1002, "expected hello as the first frame"));
         Receive<SocketFlowCheck>(check => check.Processed.TrySetResult());
@@ -122,7 +115,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         Receive<ReleaseConnection>(release =>
         {
             // Fire-and-forget disconnect from an owner that is stopping; at most once per handle.
-            if (_handleOwners.Remove(release.ConnectionHandle))
+            if (_handles.Release(release.ConnectionHandle))
             {
                 SendCommand(new Disconnect(release.ConnectionHandle), Self, release);
             }
@@ -155,7 +148,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (request.Command is Disconnect d && !_handleOwners.Remove(d.ConnectionHandle))
+        if (request.Command is Disconnect d && !_handles.Release(d.ConnectionHandle))
         {
             // Already released by this session (owner died, device dropped): never send a second disconnect.
             Sender.Tell(new BleCommandSucceeded(request.Command, EmptyResult.Instance, request.Correlation));
@@ -195,10 +188,11 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
                 OnResponse(response);
                 break;
             case DeviceDiscovered discovered:
-                OnDiscovered(discovered);
+                // Parsing what it means (Matter or not) is Discovery's job.
+                _discovery.Tell(new AdvertisementReceived(_proxyId, Self, discovered, DateTimeOffset.UtcNow));
                 break;
             case Disconnected lost:
-                if (_handleOwners.Remove(lost.ConnectionHandle, out var owner))
+                if (_handles.Release(lost.ConnectionHandle, out var owner))
                 {
                     owner.Tell(new ConnectionLost(lost.ConnectionHandle, ProxyPeerText.Text(lost.Reason ?? "disconnected")));
                 }
@@ -211,7 +205,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             case ScanStopped stopped:
                 var reason = stopped.Reason is null ? null : ProxyPeerText.Text(stopped.Reason);
                 _log.Info("Proxy {0} ({1}) stopped scanning: {2}", _proxyId, _name, reason ?? "no reason given");
-                Context.System.EventStream.Publish(new ProxyScanStopped(_proxyId, reason));
+                Context.System.EventStream.Publish(new ProxyScanStopped(_proxyId, Self, reason));
                 break;
             case Hello:
                 BadFrame("hello after the handshake");
@@ -231,7 +225,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         if (!response.Success)
         {
             var error = ProxyPeerText.Error(response.Error, response.Message);
-            pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+            Fail(pending, error);
             return;
         }
 
@@ -240,30 +234,27 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         {
             var error = new BleProxyError(BleErrorCodes.InternalError,
                 $"proxy answered '{pending.Command.Name}' with a malformed result: {ProxyPeerText.Text(result.Error!.Message)}");
-            pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+            Fail(pending, error);
             return;
         }
 
-        if (result.Value is ConnectResult connected)
+        var outcome = result.Value is ConnectResult connected
+            ? _handles.Claim(connected.ConnectionHandle, pending.Requester, pending.RequesterGone)
+            : ConnectOutcome.Claimed;
+        if (outcome == ConnectOutcome.Duplicate)
         {
-            if (_handleOwners.ContainsKey(connected.ConnectionHandle))
-            {
-                RefuseDuplicateHandle(pending, connected.ConnectionHandle);
-                return;
-            }
-
-            if (pending.RequesterGone)
-            {
-                _log.Info("Proxy {0} ({1}): connect finished after its requester stopped; disconnecting handle {2}",
-                    _proxyId, _name, connected.ConnectionHandle);
-                SendCommand(new Disconnect(connected.ConnectionHandle), Self, null);
-                return;
-            }
-
-            _handleOwners[connected.ConnectionHandle] = pending.Requester;
+            RefuseDuplicateHandle(pending, ((ConnectResult)result.Value!).ConnectionHandle);
         }
-
-        pending.Requester.Tell(new BleCommandSucceeded(pending.Command, result.Value!, pending.Correlation));
+        else if (outcome == ConnectOutcome.TearDown)
+        {
+            var handle = ((ConnectResult)result.Value!).ConnectionHandle;
+            _log.Info("Proxy {0} ({1}): connect finished after its requester stopped; disconnecting handle {2}", _proxyId, _name, handle);
+            SendCommand(new Disconnect(handle), Self, null);
+        }
+        else
+        {
+            pending.Requester.Tell(new BleCommandSucceeded(pending.Command, result.Value!, pending.Correlation));
+        }
     }
 
     private void OnUnexpectedResponse(CommandResponse response)
@@ -278,7 +269,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         // (Unless the proxy reused a live handle: that disconnect would end another connection.)
         if (command is Connect && response.Success
             && BleProxyCodec.DecodeResult(command, response.Result).Value is ConnectResult late
-            && !_handleOwners.ContainsKey(late.ConnectionHandle))
+            && _handles.ShouldTearDownLate(late.ConnectionHandle))
         {
             _log.Info("Proxy {0} ({1}): connect id {2} succeeded after its timeout; disconnecting handle {3}",
                 _proxyId, _name, response.Id, late.ConnectionHandle);
@@ -294,11 +285,14 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
             _proxyId, _name, handle);
         if (!pending.RequesterGone)
         {
-            pending.Requester.Tell(new BleCommandFailed(pending.Command, new BleProxyError(BleErrorCodes.InternalError,
+            Fail(pending, new BleProxyError(BleErrorCodes.InternalError,
                 $"protocol error: BLE proxy '{_name}' answered connect with connection handle {handle}, " +
-                "which another live connection already holds"), pending.Correlation));
+                "which another live connection already holds"));
         }
     }
+
+    private static void Fail(PendingCommand pending, BleProxyError error) =>
+        pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
 
     private void OnCommandTimedOut(CommandTimedOut timedOut)
     {
@@ -309,16 +303,15 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
         var error = new BleProxyError(BleErrorCodes.Timeout,
             $"BLE proxy '{_name}' did not answer '{pending.Command.Name}' in time");
-        pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+        Fail(pending, error);
     }
 
     private void OnWatchedTerminated(IActorRef dead)
     {
         _pending.MarkRequesterGone(dead);
 
-        foreach (var handle in _handleOwners.Where(h => h.Value.Equals(dead)).Select(h => h.Key).ToList())
+        foreach (var handle in _handles.ReleaseAllOf(dead))
         {
-            _handleOwners.Remove(handle);
             _log.Info("Proxy {0} ({1}): owner of handle {2} stopped without disconnecting; disconnecting", _proxyId, _name, handle);
             SendCommand(new Disconnect(handle), Self, null);
         }
@@ -348,23 +341,9 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnDiscovered(DeviceDiscovered discovered)
-    {
-        MatterAdvertisement? matter = null;
-        if (discovered.ServiceData.TryGetValue(MatterBle.ServiceUuid, out var serviceData))
-        {
-            var parsed = MatterAdvertisement.Parse(serviceData);
-            matter = parsed.IsOk ? parsed.Value : null;
-        }
-
-        // The codec validated the address; the name is free text, kept short and escaped (BLE names are <= 248 bytes).
-        _discovery.Tell(new DeviceSeen(_proxyId, Self, discovered.Address, discovered.Rssi, PeerText.Escape(discovered.Name, 64),
-            discovered.Connectable, matter, DateTimeOffset.UtcNow));
-    }
-
     private void RouteToOwner(int handle, ConnectionEvent message)
     {
-        if (_handleOwners.TryGetValue(handle, out var owner))
+        if (_handles.TryGetOwner(handle, out var owner))
         {
             owner.Tell(message);
         }
@@ -401,27 +380,19 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
         {
             var error = new BleProxyError(BleErrorCodes.ConnectionAborted,
                 $"BLE proxy '{_name}' disconnected before answering '{pending.Command.Name}'");
-            pending.Requester.Tell(new BleCommandFailed(pending.Command, error, pending.Correlation));
+            Fail(pending, error);
         }
 
-        foreach (var (handle, owner) in _handleOwners)
+        foreach (var (handle, owner) in _handles.TakeAll())
         {
             owner.Tell(new ConnectionLost(handle, "proxy_disconnected"));
         }
 
-        _handleOwners.Clear();
         if (_ready)
         {
             Context.System.EventStream.Publish(new ProxyDisconnected(_proxyId, _name, "session ended"));
         }
 
         _outbound.Tell(new CloseSocket(1000, "session ended"));
-    }
-
-    private sealed record CommandTimedOut(int Id);
-
-    private sealed record HelloTimedOut
-    {
-        public static readonly HelloTimedOut Instance = new();
     }
 }

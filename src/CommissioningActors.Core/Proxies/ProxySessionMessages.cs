@@ -41,5 +41,13 @@ public sealed record MarkCommandUnsupported(string CommandName);
 
 public sealed record ProxyDisconnected(string ProxyId, string Name, string Reason);
 
-/// <summary>Published on the event stream for every well-formed advertisement (after the registry saw it).</summary>
-public sealed record ProxyScanStopped(string ProxyId, string? Reason);
+/// <summary>Published on the event stream when a proxy reports that its scan stopped (the scan intent re-arms it).</summary>
+public sealed record ProxyScanStopped(string ProxyId, IActorRef Session, string? Reason);
+
+/// <summary>The session's own timers: a command's deadline, the hello deadline.</summary>
+internal sealed record CommandTimedOut(int Id);
+
+internal sealed record HelloTimedOut
+{
+    public static readonly HelloTimedOut Instance = new();
+}

@@ -23,6 +23,15 @@ public sealed record FollowerOverflowed(string MessageId, int BufferSize);
 public sealed record FollowerFailed(string MessageId, string Reason);
 
 /// <summary>
+/// Parent -> follower: end the stream gracefully. The follower stops once every frame it accepted has been
+/// written, so a parent that waits for Terminated answers after the stream's last frame.
+/// </summary>
+public sealed record StopFollowing
+{
+    public static readonly StopFollowing Instance = new();
+}
+
+/// <summary>
 /// One per follow_job / follow_jobs / subscribe_events. Subscribes to its publisher (which replies with a
 /// snapshot and adds it in one step) and pushes every frame into its own Akka.Streams graph: a bounded
 /// Source.ActorRef with OverflowStrategy.Fail into the socket writer. A follower that falls BufferSize frames
@@ -56,6 +65,7 @@ public sealed class FollowerActor : ReceiveActor
         _bufferSize = bufferSize;
 
         Receive<StreamCompleted>(_ => Context.Stop(Self));
+        Receive<StopFollowing>(_ => EndStream());
         Receive<StreamFailed>(OnStreamFailed);
         Receive<Terminated>(t =>
         {
@@ -118,10 +128,20 @@ public sealed class FollowerActor : ReceiveActor
 
         if (_format.IsTerminal(message))
         {
-            // Let what is buffered go out, then the stream completes and this actor stops.
-            _ending = true;
-            _stream.Tell(new Status.Success(NotUsed.Instance));
+            EndStream();
         }
+    }
+
+    private void EndStream()
+    {
+        if (_ending)
+        {
+            return;
+        }
+
+        // Let what is buffered go out, then the stream completes and this actor stops.
+        _ending = true;
+        _stream.Tell(new Status.Success(NotUsed.Instance));
     }
 
     private void OnStreamFailed(StreamFailed failed)

@@ -146,6 +146,7 @@ public static class CommissioningHost
             var proxySettings = ProxySettings.FromConfig(system.Settings.Config);
             var discoverySettings = DiscoverySettings.FromConfig(system.Settings.Config);
             var discovery = system.ActorOf(DiscoveryRegistryActor.Props(discoverySettings), "discovery");
+            var scanIntent = proxySettings.ScanOnConnect ? system.ActorOf(ScanIntentActor.Props(), "scan-intent") : null;
             var gateSettings = GateSettings.FromConfig(system.Settings.Config);
             var connectionSettings = ConnectionSettings.FromConfig(system.Settings.Config);
             var attemptSettings = AttemptSettings.FromConfig(system.Settings.Config);
@@ -175,7 +176,7 @@ public static class CommissioningHost
             registry.Register<JobManagerActor>(jobs);
             registry.Register<EventHubActor>(events);
             registry.Register<ControllerHubActor>(controllers);
-            system.ActorOf(TopLevelWatchdogActor.Props(new Dictionary<string, IActorRef>
+            var topLevel = new Dictionary<string, IActorRef>
             {
                 ["discovery"] = discovery,
                 ["proxies"] = proxies,
@@ -184,7 +185,13 @@ public static class CommissioningHost
                 ["job-history"] = jobHistory,
                 ["events"] = events,
                 ["controllers"] = controllers,
-            }), "watchdog");
+            };
+            if (scanIntent is not null)
+            {
+                topLevel["scan-intent"] = scanIntent;
+            }
+
+            system.ActorOf(TopLevelWatchdogActor.Props(topLevel), "watchdog");
         });
     }
 }

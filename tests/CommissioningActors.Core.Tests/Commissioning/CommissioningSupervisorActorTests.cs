@@ -21,10 +21,20 @@ public sealed class CommissioningSupervisorActorTests : TestKit
     public CommissioningSupervisorActorTests()
     {
         var nobody = CreateTestProbe("nobody").Ref;
-        _supervisor = Sys.ActorOf(CommissioningSupervisorActor.Props(nobody, nobody, AttemptSettings.Default, ConnectionSettings.Default));
         _gate = Sys.ActorOf(ConnectGateActor.Props("proxy-1", slots: 1, maxWait: TimeSpan.FromMinutes(1)));
-        _supervisor.Tell(new ProxyConnected("proxy-1", "test", nobody, _gate, 1));
-        AwaitAssert(() => Assert.Equal(1, Status().Gates));
+        // The proxy manager's part (ProxyManagerActorTests covers it): the abort for all goes to this gate.
+        var proxies = CreateTestProbe("proxies");
+        var gate = _gate;
+        proxies.SetAutoPilot(new DelegateAutoPilot((_, message) =>
+        {
+            if (message is AbortAllPendingConnects all)
+            {
+                gate.Tell(new AbortPendingConnects(all.Reason));
+            }
+
+            return AutoPilot.KeepRunning;
+        }));
+        _supervisor = Sys.ActorOf(CommissioningSupervisorActor.Props(nobody, proxies.Ref, AttemptSettings.Default, ConnectionSettings.Default));
     }
 
     // Round trips through a fresh probe: synchronous, without blocking on a task.
@@ -123,12 +133,5 @@ public sealed class CommissioningSupervisorActorTests : TestKit
         a.Send(_supervisor, new AttemptEnded("a", new AttemptFailed("a", "test", "done")));
         Sys.Stop(a.Ref);
         AwaitAssert(() => Assert.Equal(1, Status().InProgress));
-    }
-
-    [Fact]
-    public void A_gate_whose_proxy_went_away_is_forgotten()
-    {
-        Sys.Stop(_gate);
-        AwaitAssert(() => Assert.Equal(0, Status().Gates));
     }
 }

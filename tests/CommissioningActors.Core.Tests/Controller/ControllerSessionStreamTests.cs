@@ -22,6 +22,34 @@ public sealed class ControllerSessionStreamTests : TestKit
     }
 
     [Fact]
+    public async Task An_unsubscribe_reply_comes_after_the_last_frame_of_the_stream_it_ends()
+    {
+        var world = new SessionWorld(this);
+        await world.ReadyAsync();
+        var writer = new FakeSocketWriter { HoldFirst = true };
+        var (session, outbound) = world.Session(writer);
+        SessionWorld.Command(session, "s1", "subscribe_events");
+        // The snapshot's send has started and is held: everything after it queues in the follower's stream.
+        await AwaitConditionAsync(() => Task.FromResult(writer.Frames.Count == 1));
+        PublishProxies(0, 5);
+        // The hub has told the follower every event before it answers (so before the stop below reaches it).
+        await world.ReadyAsync();
+
+        SessionWorld.Command(session, "u1", "unsubscribe", new JsonObject { ["stream_id"] = "s1" });
+        Assert.Equal(0, await SessionWorld.CountAsync(session));
+        // That round trip went through the session after the unsubscribe: an early reply would be queued now.
+        Assert.DoesNotContain(outbound.Queued().OfType<SendText>(), t => t.Text.Contains("\"u1\"", StringComparison.Ordinal));
+
+        writer.Release();
+        var reply = outbound.FishForMessage<SendText>(t => t.Text.Contains("\"u1\"", StringComparison.Ordinal));
+        Assert.True(FakeSocketWriter.Parse(reply.Text)["result"]!["unsubscribed"]!.GetValue<bool>());
+        // Every frame of the stream was written before the reply was even handed to the socket.
+        var frames = SessionWorld.FramesOf(writer, "s1").ToList();
+        Assert.Equal(6, frames.Count);
+        Assert.Equal(5, frames.Count(f => FakeSocketWriter.EventName(f) == "proxy_connected"));
+    }
+
+    [Fact]
     public async Task Closing_the_socket_or_unsubscribing_leaves_no_follower_behind()
     {
         var world = new SessionWorld(this);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Discovery;
+using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
 
 namespace CommissioningActors.Core.Tests.Discovery;
@@ -25,6 +26,28 @@ public sealed class DiscoveryRegistryActorTests : TestKit
         // C was handled before this answer; had it matched, it would come first.
         registry.Tell(GetDiscoveries.Instance);
         Assert.Equal(3, ExpectMsg<DiscoveriesSnapshot>().Discoveries.Count);
+    }
+
+    [Fact]
+    public void A_raw_advertisement_is_interpreted_here_matter_parsed_and_name_escaped()
+    {
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props());
+        var proxy = CreateTestProbe();
+        var advert = new MatterAdvertisement(3840, 0, 0xFFF1, 0x8000, HasAdditionalData: true).Encode();
+        registry.Tell(new AdvertisementReceived("proxy-1", proxy.Ref, new DeviceDiscovered("C0:FF:EE:00:00:01", true, "light\n[ERR] x", -48,
+            new Dictionary<string, byte[]> { [MatterBle.ServiceUuid] = advert }, new Dictionary<int, byte[]>(), [MatterBle.ServiceUuid]),
+            DateTimeOffset.UtcNow));
+        registry.Tell(new AdvertisementReceived("proxy-1", proxy.Ref, new DeviceDiscovered("C0:FF:EE:00:00:02", true, null, -60,
+            new Dictionary<string, byte[]>(), new Dictionary<int, byte[]>(), []), DateTimeOffset.UtcNow));
+
+        registry.Tell(GetDiscoveries.Instance);
+        var seen = ExpectMsg<DiscoveriesSnapshot>().Discoveries.OrderBy(d => d.Address, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, seen.Count);
+        Assert.Equal((ushort)3840, seen[0].Matter!.Discriminator);
+        Assert.True(seen[0].Matter!.HasAdditionalData);
+        Assert.Equal(-48, seen[0].Rssi);
+        Assert.DoesNotContain('\n', seen[0].Name!);
+        Assert.Null(seen[1].Matter);
     }
 
     [Fact]

@@ -75,6 +75,34 @@ public sealed class ProxyManagerActorTests : TestKit
     }
 
     [Fact]
+    public void Abort_all_pending_connects_reaches_every_ready_gate_and_skips_proxies_not_ready()
+    {
+        var (a, outboundA) = Open("kitchen");
+        var (b, outboundB) = Open("hall");
+        Open("not-ready");
+        Hello(a, outboundA);
+        Hello(b, outboundB);
+        AwaitAssert(() => Assert.Equal(2, Proxies().Count(p => p.Ready)));
+
+        var waiters = new List<TestProbe>();
+        foreach (var gate in Proxies().Select(p => p.Gate).OfType<IActorRef>())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var holder = CreateTestProbe();
+                gate.Tell(new RequestSlot("AA:BB:CC:DD:EE:01"), holder.Ref);
+                waiters.Add(holder);
+            }
+        }
+
+        _manager.Tell(new AbortAllPendingConnects("no commissioning in progress"));
+        // Two slots per gate: two holders told to go, one waiter denied, on each gate.
+        var answers = waiters.Select(w => w.FishForMessage(m => m is ConnectsAborted or SlotDenied)).ToList();
+        Assert.Equal(4, answers.OfType<ConnectsAborted>().Count());
+        Assert.Equal(2, answers.OfType<SlotDenied>().Count());
+    }
+
+    [Fact]
     public void A_proxy_whose_socket_closes_is_forgotten_and_others_stay()
     {
         var (a, outboundA) = Open("kitchen");
