@@ -104,6 +104,21 @@ public static class Spake2p
     }
 
     /// <summary>Constant-time comparison of a received confirmation with the expected one.</summary>
+    /// <summary>The peer's share with its blinding removed (share - w0*mask), refused when malformed or degenerate.</summary>
+    internal static CryptoResult<ECPoint> Unblind(ReadOnlySpan<byte> share, ECPoint mask, BigInteger w0, string what)
+    {
+        var point = P256.DecodePeerPoint(share, what);
+        if (!point.IsOk)
+        {
+            return point.Error!;
+        }
+
+        var unblinded = point.Value!.Subtract(mask.Multiply(w0)).Normalize();
+        return unblinded.IsInfinity
+            ? CryptoResult<ECPoint>.Fail(CryptoErrorKind.InvalidPoint, $"{what} is degenerate")
+            : CryptoResult<ECPoint>.Ok(unblinded);
+    }
+
     internal static bool ConfirmationMatches(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> received) =>
         received.Length == expected.Length && CryptographicOperations.FixedTimeEquals(expected, received);
 

@@ -76,18 +76,13 @@ public sealed class Spake2pProver
     /// <summary>Z = x*(Y - w0*N), V = w1*(Y - w0*N), then the transcript keys.</summary>
     internal CryptoResult<Spake2pRound> ComputeRound(ReadOnlySpan<byte> shareY)
     {
-        var y = P256.DecodePeerPoint(shareY, "the device's share pB");
-        if (!y.IsOk)
+        var unblind = Spake2p.Unblind(shareY, Spake2p.N, _w0, "the device's share pB");
+        if (!unblind.IsOk)
         {
-            return y.Error!;
+            return unblind.Error!;
         }
 
-        ECPoint unblinded = y.Value!.Subtract(Spake2p.N.Multiply(_w0)).Normalize();
-        if (unblinded.IsInfinity)
-        {
-            return CryptoResult<Spake2pRound>.Fail(CryptoErrorKind.InvalidPoint, "the device's share pB is degenerate");
-        }
-
+        var unblinded = unblind.Value!;
         var z = P256.Encode(unblinded.Multiply(_x));
         var v = P256.Encode(unblinded.Multiply(_w1));
         var keys = Spake2p.ComputeTranscriptKeys(

@@ -96,18 +96,13 @@ public sealed class Spake2pVerifier
     /// <summary>Z = y*(X - w0*M), V = y*L, then the transcript keys.</summary>
     internal CryptoResult<Spake2pRound> ComputeRound(ReadOnlySpan<byte> shareX)
     {
-        var x = P256.DecodePeerPoint(shareX, "the commissioner's share pA");
-        if (!x.IsOk)
+        var unblind = Spake2p.Unblind(shareX, Spake2p.M, _w0, "the commissioner's share pA");
+        if (!unblind.IsOk)
         {
-            return x.Error!;
+            return unblind.Error!;
         }
 
-        var unblinded = x.Value!.Subtract(Spake2p.M.Multiply(_w0)).Normalize();
-        if (unblinded.IsInfinity)
-        {
-            return CryptoResult<Spake2pRound>.Fail(CryptoErrorKind.InvalidPoint, "the commissioner's share pA is degenerate");
-        }
-
+        var unblinded = unblind.Value!;
         var z = P256.Encode(unblinded.Multiply(_y));
         var v = P256.Encode(_l.Multiply(_y));
         var keys = Spake2p.ComputeTranscriptKeys(
