@@ -20,26 +20,7 @@ public sealed class ControllerApiEndToEndTests
         Latencies = new SimulatorLatencies { AdvertisementInterval = TimeSpan.FromMilliseconds(50) },
     };
 
-    private static async Task<RawClient> ControllerAsync(TestHost host)
-    {
-        var client = await RawClient.ConnectAsync(host.Ws);
-        var info = await client.ReceiveJsonAsync();
-        Assert.Equal("server_info", (string?)info["event"]);
-        return client;
-    }
 
-    private static async Task<JsonObject> CommandAsync(RawClient client, string messageId, string command, JsonObject? args = null)
-    {
-        await client.SendTextAsync(ControllerCodec.Command(messageId, command, args));
-        while (true)
-        {
-            var frame = await client.ReceiveJsonAsync();
-            if ((string?)frame["message_id"] == messageId && frame["event"] is null)
-            {
-                return frame;
-            }
-        }
-    }
 
     /// <summary>Frames of one stream until (and including) the one the predicate accepts.</summary>
     private static async Task<List<JsonObject>> StreamUntilAsync(RawClient client, string messageId, Func<JsonObject, bool> last)
@@ -66,15 +47,15 @@ public sealed class ControllerApiEndToEndTests
     {
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
         await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=sim" }.Uri, Proxy());
-        await using var client = await ControllerAsync(host);
-        await Eventually.GetAsync(async () => (await CommandAsync(client, "info", "server_info"))["result"]!["proxies"]!.AsArray().Count,
+        await using var client = await host.ConnectControllerAsync();
+        await Eventually.GetAsync(async () => (await client.CommandAsync("info", "server_info"))["result"]!["proxies"]!.AsArray().Count,
             n => n == 1, what: "proxy listed in server_info");
         // Progress is live-only: a watcher subscribed before the job exists sees all of it, however late follow_job lands.
-        await using var watcher = await ControllerAsync(host);
+        await using var watcher = await host.ConnectControllerAsync();
         await watcher.SendTextAsync(ControllerCodec.Command("all", "follow_jobs"));
         await StreamUntilAsync(watcher, "all", f => (string?)f["event"] == "jobs_snapshot");
 
-        var started = await CommandAsync(client, "c1", "commission_with_code", new JsonObject { ["code"] = "3497-011-2332", ["label"] = "kitchen light" });
+        var started = await client.CommandAsync("c1", "commission_with_code", new JsonObject { ["code"] = "3497-011-2332", ["label"] = "kitchen light" });
         var jobId = (string?)started["result"]!["job_id"];
         Assert.False(string.IsNullOrEmpty(jobId));
 
@@ -104,9 +85,9 @@ public sealed class ControllerApiEndToEndTests
         Assert.Equal("completed", (string?)replay[0]["data"]!["status"]);
         Assert.Equal(jobId, (string?)replay[^1]["data"]!["job_id"]);
 
-        var got = await CommandAsync(client, "g1", "get_job", new JsonObject { ["job_id"] = jobId });
+        var got = await client.CommandAsync("g1", "get_job", new JsonObject { ["job_id"] = jobId });
         Assert.Equal("completed", (string?)got["result"]!["status"]);
-        var list = await CommandAsync(client, "l1", "list_jobs");
+        var list = await client.CommandAsync("l1", "list_jobs");
         Assert.Contains(list["result"]!.AsArray(), j => (string?)j!["job_id"] == jobId);
     }
 
@@ -115,14 +96,14 @@ public sealed class ControllerApiEndToEndTests
     {
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
         await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=sim" }.Uri, Proxy());
-        await using var watcher = await ControllerAsync(host);
-        await using var commander = await ControllerAsync(host);
+        await using var watcher = await host.ConnectControllerAsync();
+        await using var commander = await host.ConnectControllerAsync();
 
         await watcher.SendTextAsync(ControllerCodec.Command("ev", "subscribe_events"));
         var initial = await StreamUntilAsync(watcher, "ev", f => (string?)f["event"] == "initial_state");
         Assert.Equal("initial_state", (string?)initial[0]["event"]);
 
-        var started = await CommandAsync(commander, "c1", "commission_with_code", new JsonObject { ["code"] = "34970112332" });
+        var started = await commander.CommandAsync("c1", "commission_with_code", new JsonObject { ["code"] = "34970112332" });
         var jobId = (string?)started["result"]!["job_id"];
 
         // The verdict and the slot's release race each other (the release follows the connection's stop).
@@ -157,14 +138,14 @@ public sealed class ControllerApiEndToEndTests
     public async Task Bad_commands_get_a_structured_error_and_the_socket_stays_up(string frame, string errorCode)
     {
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
-        await using var client = await ControllerAsync(host);
+        await using var client = await host.ConnectControllerAsync();
         await client.SendTextAsync(frame);
         var error = await client.ReceiveJsonAsync();
         Assert.Equal("x", (string?)error["message_id"]);
         Assert.Equal(errorCode, (string?)error["error_code"]);
         Assert.DoesNotContain("34970112333", (string?)error["details"]);
 
-        var ok = await CommandAsync(client, "after", "list_jobs");
+        var ok = await client.CommandAsync("after", "list_jobs");
         Assert.NotNull(ok["result"]);
     }
 }

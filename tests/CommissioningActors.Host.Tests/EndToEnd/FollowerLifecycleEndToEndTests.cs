@@ -19,12 +19,6 @@ public sealed class FollowerLifecycleEndToEndTests
         commissioning.jobs.follower-buffer = 10
         """;
 
-    private static async Task<RawClient> ControllerAsync(TestHost host)
-    {
-        var client = await RawClient.ConnectAsync(host.Ws);
-        await client.ReceiveJsonAsync(); // server_info
-        return client;
-    }
 
     private static Task SendAsync(RawClient client, string messageId, string command, JsonObject? args = null) =>
         client.SendTextAsync(ControllerCodec.Command(messageId, command, args));
@@ -70,14 +64,14 @@ public sealed class FollowerLifecycleEndToEndTests
         var jobs = await host.ActorAsync<JobManagerActor>();
         var events = await host.ActorAsync<EventHubActor>();
         var hub = await host.ActorAsync<ControllerHubActor>();
-        await using var owner = await ControllerAsync(host);
+        await using var owner = await host.ConnectControllerAsync();
         var jobId = await RunningJobAsync(owner);
         var job = await JobActorAsync(host, jobId);
 
         var clients = new List<RawClient>();
         for (var i = 0; i < 3; i++)
         {
-            var client = await ControllerAsync(host);
+            var client = await host.ConnectControllerAsync();
             await SendAsync(client, "job", "follow_job", new JsonObject { ["job_id"] = jobId });
             await SendAsync(client, "jobs", "follow_jobs");
             await SendAsync(client, "events", "subscribe_events");
@@ -108,7 +102,7 @@ public sealed class FollowerLifecycleEndToEndTests
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
         var events = await host.ActorAsync<EventHubActor>();
         var jobs = await host.ActorAsync<JobManagerActor>();
-        await using var client = await ControllerAsync(host);
+        await using var client = await host.ConnectControllerAsync();
         await SendAsync(client, "events", "subscribe_events");
         await SendAsync(client, "jobs", "follow_jobs");
         await FirstFramesAsync(client, "events", "jobs");
@@ -124,7 +118,7 @@ public sealed class FollowerLifecycleEndToEndTests
     public async Task A_cancelled_job_ends_its_followers_with_one_terminal_event()
     {
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
-        await using var client = await ControllerAsync(host);
+        await using var client = await host.ConnectControllerAsync();
         var jobId = await RunningJobAsync(client);
         var job = await JobActorAsync(host, jobId);
         await SendAsync(client, "f", "follow_job", new JsonObject { ["job_id"] = jobId });
@@ -150,8 +144,8 @@ public sealed class FollowerLifecycleEndToEndTests
     public async Task A_follower_that_falls_behind_gets_backpressure_then_its_socket_closes_and_others_are_untouched()
     {
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
-        await using var bystander = await ControllerAsync(host);
-        await using var client = await ControllerAsync(host);
+        await using var bystander = await host.ConnectControllerAsync();
+        await using var client = await host.ConnectControllerAsync();
         var jobId = await RunningJobAsync(client);
         var job = await JobActorAsync(host, jobId);
         await SendAsync(client, "f", "follow_job", new JsonObject { ["job_id"] = jobId });
@@ -184,7 +178,7 @@ public sealed class FollowerLifecycleEndToEndTests
     public async Task A_client_gets_a_bounded_number_of_streams()
     {
         await using var host = await TestHost.StartWithHoconAsync(Hocon);
-        await using var client = await ControllerAsync(host);
+        await using var client = await host.ConnectControllerAsync();
         for (var i = 0; i < ControllerSessionActor.MaxStreams; i++)
         {
             await SendAsync(client, $"s{i}", "subscribe_events");

@@ -9,28 +9,10 @@ public sealed class JobLimitsEndToEndTests
     // No proxy is connected: a job scans until scan-timeout, so it stays active as long as a test needs.
     private const string LongScans = "commissioning.attempt.scan-timeout = 60s";
 
-    private static async Task<RawClient> ControllerAsync(TestHost host)
-    {
-        var client = await RawClient.ConnectAsync(host.Ws);
-        Assert.Equal("server_info", (string?)(await client.ReceiveJsonAsync())["event"]);
-        return client;
-    }
 
-    private static async Task<JsonObject> CommandAsync(RawClient client, string messageId, string command, JsonObject? args = null)
-    {
-        await client.SendTextAsync(new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] }.ToJsonString());
-        while (true)
-        {
-            var frame = await client.ReceiveJsonAsync();
-            if ((string?)frame["message_id"] == messageId && frame["event"] is null)
-            {
-                return frame;
-            }
-        }
-    }
 
     private static Task<JsonObject> CommissionAsync(RawClient client, string messageId) =>
-        CommandAsync(client, messageId, "commission_with_code", new JsonObject { ["code"] = "3497-011-2332", ["label"] = messageId });
+        client.CommandAsync(messageId, "commission_with_code", new JsonObject { ["code"] = "3497-011-2332", ["label"] = messageId });
 
     private static async Task<string> StartJobAsync(RawClient client, string messageId)
     {
@@ -39,7 +21,7 @@ public sealed class JobLimitsEndToEndTests
     }
 
     private static async Task<List<JsonObject>> ListAllAsync(RawClient client) =>
-        [.. (await CommandAsync(client, "all", "list_jobs"))["result"]!.AsArray().Select(j => j!.AsObject())];
+        [.. (await client.CommandAsync("all", "list_jobs"))["result"]!.AsArray().Select(j => j!.AsObject())];
 
     [Fact]
     public async Task Commissions_beyond_the_per_client_and_service_caps_get_busy_and_a_finished_job_frees_a_place()
@@ -49,8 +31,8 @@ public sealed class JobLimitsEndToEndTests
             commissioning.jobs.max-active = 4
             commissioning.jobs.max-active-per-client = 2
             """);
-        await using var a = await ControllerAsync(host);
-        await using var c = await ControllerAsync(host);
+        await using var a = await host.ConnectControllerAsync();
+        await using var c = await host.ConnectControllerAsync();
         var first = await StartJobAsync(a, "a1");
         await StartJobAsync(a, "a2");
 
@@ -58,7 +40,7 @@ public sealed class JobLimitsEndToEndTests
         Assert.Equal("busy", (string?)perClient["error_code"]);
         Assert.Contains("this connection already has 2 jobs", (string?)perClient["details"], StringComparison.Ordinal);
 
-        await using (var b = await ControllerAsync(host))
+        await using (var b = await host.ConnectControllerAsync())
         {
             await StartJobAsync(b, "b1");
             await StartJobAsync(b, "b2");
@@ -72,7 +54,7 @@ public sealed class JobLimitsEndToEndTests
         Assert.Equal(4, jobs.Count);
         Assert.All(jobs, j => Assert.Contains((string?)j["status"], new[] { "queued", "running" }));
 
-        Assert.Equal(true, (bool?)(await CommandAsync(a, "x", "cancel_job", new JsonObject { ["job_id"] = first }))["result"]!["cancelled"]);
+        Assert.Equal(true, (bool?)(await a.CommandAsync("x", "cancel_job", new JsonObject { ["job_id"] = first }))["result"]!["cancelled"]);
         await Eventually.GetAsync(async () => (await ListAllAsync(c)).Single(j => (string?)j["job_id"] == first)["status"]!.GetValue<string>(),
             s => s == "cancelled", what: "the cancelled job finished");
 
@@ -84,7 +66,7 @@ public sealed class JobLimitsEndToEndTests
     public async Task List_jobs_pages_in_creation_order_and_without_args_answers_the_plain_array()
     {
         await using var host = await TestHost.StartWithHoconAsync(LongScans);
-        await using var client = await ControllerAsync(host);
+        await using var client = await host.ConnectControllerAsync();
         var created = new List<string>();
         for (var i = 0; i < 5; i++)
         {
@@ -105,7 +87,7 @@ public sealed class JobLimitsEndToEndTests
                 args["cursor"] = cursor;
             }
 
-            var page = (await CommandAsync(client, $"p{pages}", "list_jobs", args))["result"]!.AsObject();
+            var page = (await client.CommandAsync($"p{pages}", "list_jobs", args))["result"]!.AsObject();
             Assert.Equal(5, (int)page["total"]!);
             var jobs = page["jobs"]!.AsArray();
             Assert.InRange(jobs.Count, 1, 2);
@@ -118,14 +100,14 @@ public sealed class JobLimitsEndToEndTests
         Assert.Equal(3, pages);
         Assert.Equal(legacy, paged);
 
-        var defaulted = (await CommandAsync(client, "d", "list_jobs", new JsonObject { ["cursor"] = null, ["limit"] = 100 }))["result"]!;
+        var defaulted = (await client.CommandAsync("d", "list_jobs", new JsonObject { ["cursor"] = null, ["limit"] = 100 }))["result"]!;
         Assert.Null((string?)defaulted["next_cursor"]);
         Assert.Equal(5, defaulted["jobs"]!.AsArray().Count);
 
         foreach (var bad in new[] { new JsonObject { ["limit"] = 0 }, new JsonObject { ["limit"] = 501 }, new JsonObject { ["cursor"] = "garbage" },
                      new JsonObject { ["cursor"] = 7 } })
         {
-            Assert.Equal("invalid_args", (string?)(await CommandAsync(client, "bad", "list_jobs", bad))["error_code"]);
+            Assert.Equal("invalid_args", (string?)(await client.CommandAsync("bad", "list_jobs", bad))["error_code"]);
         }
     }
 
@@ -136,7 +118,7 @@ public sealed class JobLimitsEndToEndTests
             commissioning.attempt.scan-timeout = 200ms
             commissioning.jobs.snapshot-max = 3
             """);
-        await using var client = await ControllerAsync(host);
+        await using var client = await host.ConnectControllerAsync();
         for (var i = 0; i < 5; i++)
         {
             await StartJobAsync(client, $"c{i}");

@@ -30,18 +30,18 @@ public sealed class JobHistoryRestartTests
                     ConnectionSlots = 1,
                     Latencies = new SimulatorLatencies { AdvertisementInterval = TimeSpan.FromMilliseconds(50) },
                 });
-                await using var client = await ControllerAsync(host);
+                await using var client = await host.ConnectControllerAsync();
                 var proxies = await host.ActorAsync<ProxyManagerActor>();
                 await Eventually.GetAsync(() => proxies.Ask<ProxyList>(GetProxies.Instance), l => l.Proxies.Any(p => p.Ready), what: "a ready proxy");
 
-                completedId = JobId(await CommandAsync(client, "c1", "commission_with_code", new JsonObject { ["code"] = "34970112332", ["label"] = "light" }));
+                completedId = JobId(await client.CommandAsync("c1", "commission_with_code", new JsonObject { ["code"] = "34970112332", ["label"] = "light" }));
                 var frames = await FollowAsync(client, "f1", completedId, f => (string?)f["event"] is "job_completed" or "job_failed");
                 Assert.Equal("job_completed", (string?)frames[^1]["event"]);
-                completedOutput = (await CommandAsync(client, "g1", "get_job", new JsonObject { ["job_id"] = completedId }))["result"]!["output"]!.AsArray();
+                completedOutput = (await client.CommandAsync("g1", "get_job", new JsonObject { ["job_id"] = completedId }))["result"]!["output"]!.AsArray();
                 Assert.NotEmpty(completedOutput);
 
                 // A valid code no simulated device answers to: it scans until the host goes away under it.
-                runningId = JobId(await CommandAsync(client, "c2", "commission_with_code", new JsonObject { ["code"] = "11693312331" }));
+                runningId = JobId(await client.CommandAsync("c2", "commission_with_code", new JsonObject { ["code"] = "11693312331" }));
                 // Running once its snapshot says so or its job_started arrives, whichever the follow sees first.
                 await FollowAsync(client, "f2", runningId,
                     f => (string?)f["event"] == "job_started" || (string?)f["data"]?["status"] == "running");
@@ -49,8 +49,8 @@ public sealed class JobHistoryRestartTests
 
             await using (var restarted = await TestHost.StartWithHoconAsync(Hocon, $"--Storage:Directory={storage}"))
             {
-                await using var client = await ControllerAsync(restarted);
-                var jobs = (await CommandAsync(client, "l1", "list_jobs"))["result"]!.AsArray().Select(j => j!.AsObject()).ToList();
+                await using var client = await restarted.ConnectControllerAsync();
+                var jobs = (await client.CommandAsync("l1", "list_jobs"))["result"]!.AsArray().Select(j => j!.AsObject()).ToList();
 
                 var completed = Assert.Single(jobs, j => (string?)j["job_id"] == completedId);
                 Assert.Equal("completed", (string?)completed["status"]);
@@ -59,13 +59,13 @@ public sealed class JobHistoryRestartTests
                 Assert.Equal("failed", (string?)interrupted["status"]);
                 Assert.Equal("interrupted", (string?)interrupted["error_code"]);
 
-                var output = (await CommandAsync(client, "g2", "get_job", new JsonObject { ["job_id"] = completedId }))["result"]!["output"]!.AsArray();
+                var output = (await client.CommandAsync("g2", "get_job", new JsonObject { ["job_id"] = completedId }))["result"]!["output"]!.AsArray();
                 Assert.Equal(completedOutput.Select(l => (string?)l), output.Select(l => (string?)l));
 
                 // A restored job's stream ends like a live one's: its snapshot, then exactly one terminal event.
                 var frames = await FollowAsync(client, "f3", runningId, f => (string?)f["event"] is "job_completed" or "job_failed" or "job_cancelled");
                 Assert.Equal(["job_snapshot", "job_failed"], frames.Select(f => (string?)f["event"]));
-                var cancel = await CommandAsync(client, "x1", "cancel_job", new JsonObject { ["job_id"] = completedId });
+                var cancel = await client.CommandAsync("x1", "cancel_job", new JsonObject { ["job_id"] = completedId });
                 Assert.Equal(false, (bool?)cancel["result"]!["cancelled"]);
             }
         }
@@ -80,25 +80,7 @@ public sealed class JobHistoryRestartTests
 
     private static string JobId(JsonObject reply) => (string?)reply["result"]!["job_id"] ?? throw new InvalidOperationException(reply.ToJsonString());
 
-    private static async Task<RawClient> ControllerAsync(TestHost host)
-    {
-        var client = await RawClient.ConnectAsync(host.Ws);
-        Assert.Equal("server_info", (string?)(await client.ReceiveJsonAsync())["event"]);
-        return client;
-    }
 
-    private static async Task<JsonObject> CommandAsync(RawClient client, string messageId, string command, JsonObject? args = null)
-    {
-        await client.SendTextAsync(new JsonObject { ["message_id"] = messageId, ["command"] = command, ["args"] = args ?? [] }.ToJsonString());
-        while (true)
-        {
-            var frame = await client.ReceiveJsonAsync();
-            if ((string?)frame["message_id"] == messageId && frame["event"] is null)
-            {
-                return frame;
-            }
-        }
-    }
 
     private static async Task<List<JsonObject>> FollowAsync(RawClient client, string messageId, string jobId, Func<JsonObject, bool> last)
     {

@@ -29,9 +29,9 @@ public sealed class ActorLogTests
         await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=sim" }.Uri, Proxy());
         await using var client = await RawClient.ConnectAsync(host.Ws);
         Assert.Equal("server_info", (string?)(await client.ReceiveJsonAsync())["event"]);
-        await Eventually.GetAsync(async () => (await CommandAsync(client, "info", "server_info"))["result"]!["proxies"]!.AsArray().Count,
+        await Eventually.GetAsync(async () => (await client.CommandAsync("info", "server_info"))["result"]!["proxies"]!.AsArray().Count,
             n => n == 1, what: "proxy listed in server_info");
-        var started = await CommandAsync(client, "c1", "commission_with_code", new JsonObject { ["code"] = "3497-011-2332" });
+        var started = await client.CommandAsync("c1", "commission_with_code", new JsonObject { ["code"] = "3497-011-2332" });
         var jobId = (string)started["result"]!["job_id"]!;
         await client.SendTextAsync(ControllerCodec.Command("f1", "follow_job", new JsonObject { ["job_id"] = jobId }));
         while (true)
@@ -50,18 +50,6 @@ public sealed class ActorLogTests
         }
     }
 
-    private static async Task<JsonObject> CommandAsync(RawClient client, string messageId, string command, JsonObject? args = null)
-    {
-        await client.SendTextAsync(ControllerCodec.Command(messageId, command, args));
-        while (true)
-        {
-            var frame = await client.ReceiveJsonAsync();
-            if ((string?)frame["message_id"] == messageId && frame["event"] is null)
-            {
-                return frame;
-            }
-        }
-    }
 
     private static string? Scalar(LogEvent e, string property) =>
         e.Properties.TryGetValue(property, out var value) && value is ScalarValue { Value: var v } ? v?.ToString() : null;
