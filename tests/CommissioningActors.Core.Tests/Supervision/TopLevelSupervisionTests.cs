@@ -77,8 +77,7 @@ public sealed class TopLevelSupervisionTests() : TestKit(TopLevelWatchdogActor.G
         supervisor.Tell(new StartCommissioning(null!, job.Ref));
 
         // The attempt goes with its parent (its connections and their slots with it), never orphaned.
-        ExpectTerminated(attempt);
-        ExpectTerminated(supervisor);
+        ExpectBothTerminated(attempt, supervisor);
         Assert.Equal("commissioning", hostStops.ExpectMsg<string>());
     }
 
@@ -95,8 +94,14 @@ public sealed class TopLevelSupervisionTests() : TestKit(TopLevelWatchdogActor.G
         manager.Tell(new ToJob(null!, GetJob.Instance));
 
         // A restarted manager would have an empty index over jobs still running: they stop with it instead.
-        ExpectTerminated(job);
-        ExpectTerminated(manager);
+        ExpectBothTerminated(job, manager);
         Assert.Equal("jobs", hostStops.ExpectMsg<string>());
+    }
+
+    // Two watched actors stop together; their Terminated notices come from different senders, in either order.
+    private void ExpectBothTerminated(IActorRef child, IActorRef parent)
+    {
+        var gone = new[] { ExpectMsg<Terminated>().ActorRef, ExpectMsg<Terminated>().ActorRef };
+        Assert.Equal(new HashSet<IActorRef> { child, parent }, gone.ToHashSet());
     }
 }
