@@ -85,6 +85,31 @@ public sealed class FabricActorTests() : TestKit(StoreDispatcher), IDisposable
     }
 
     [Fact]
+    public async Task A_node_is_unavailable_after_it_was_unreachable_until_it_is_seen_again_and_not_after_a_restart()
+    {
+        var fabric = Sys.ActorOf(FabricActor.Props(Store()));
+        var events = CreateTestProbe();
+        Sys.EventStream.Subscribe(events.Ref, typeof(NodeUpdated));
+        await fabric.Ask<NodeSaved>(new AddNode(Node(7)));
+        Assert.True((await fabric.Ask<NodeFound>(new GetNode(7))).Available);
+
+        fabric.Tell(new NodeUnreachable(7));
+        Assert.False((await events.ExpectMsgAsync<NodeUpdated>()).Available);
+        Assert.False((await fabric.Ask<NodeFound>(new GetNode(7))).Available);
+        Assert.Empty((await fabric.Ask<NodeList>(GetNodes.Instance)).Available);
+
+        fabric.Tell(new NodeSeen(7, T0.AddMinutes(2)));
+        Assert.True((await events.ExpectMsgAsync<NodeUpdated>()).Available);
+        Assert.Equal([7UL], (await fabric.Ask<NodeList>(GetNodes.Instance)).Available);
+
+        await StopAsync(fabric);
+        var restarted = Sys.ActorOf(FabricActor.Props(Store()));
+        var found = await restarted.Ask<NodeFound>(new GetNode(7));
+        Assert.Equal(T0.AddMinutes(2), found.Node.LastSeen);
+        Assert.False(found.Available);
+    }
+
+    [Fact]
     public async Task A_malformed_csr_is_refused_with_a_reason()
     {
         var fabric = Sys.ActorOf(FabricActor.Props(Store()));

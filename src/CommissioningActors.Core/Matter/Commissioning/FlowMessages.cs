@@ -1,3 +1,5 @@
+using CommissioningActors.Core.Storage;
+
 namespace CommissioningActors.Core.Matter.Commissioning;
 
 /// <summary>The commissioning steps, in matter.js's order (docs/matter/matterjs-reference.md).</summary>
@@ -18,8 +20,11 @@ public enum FlowStep
 /// <summary>One line for the job's output (never a passcode, key or credential).</summary>
 public sealed record FlowLine(FlowStep Step, string Text);
 
-/// <summary>The device is on our fabric as <paramref name="NodeId"/>.</summary>
-public sealed record FlowSucceeded(ulong NodeId);
+/// <summary>The device is on our fabric as <paramref name="Node"/> (already saved by the fabric actor).</summary>
+public sealed record FlowSucceeded(NodeRecord Node)
+{
+    public ulong NodeId => Node.NodeId;
+}
 
 /// <summary>
 /// The flow stopped at <paramref name="Step"/>. <paramref name="ErrorCode"/> is the job error code

@@ -31,6 +31,7 @@ public sealed class FabricActor : ReceiveActor
     private readonly FabricStore _store;
     private readonly FabricSettings _settings;
     private readonly SortedDictionary<ulong, NodeRecord> _nodes = [];
+    private readonly HashSet<ulong> _available = [];
     private FabricAuthority? _authority;
     private FabricRecord? _fabric;
     private string? _unavailable;
@@ -48,6 +49,7 @@ public sealed class FabricActor : ReceiveActor
         {
             _store.SaveNode(add.Node);
             _nodes[add.Node.NodeId] = add.Node;
+            _available.Add(add.Node.NodeId);
             Context.System.EventStream.Publish(new NodeAdded(add.Node));
             return new NodeSaved(add.Node.NodeId);
         }));
@@ -59,12 +61,17 @@ public sealed class FabricActor : ReceiveActor
                 return new UnknownNode(remove.NodeId);
             }
 
+            _available.Remove(remove.NodeId);
+
             _store.DeleteNode(remove.NodeId);
             Context.System.EventStream.Publish(new NodeRemoved(remove.NodeId));
             return new NodeRemovedReply(remove.NodeId);
         }));
-        Receive<GetNodes>(_ => Sender.Tell(new NodeList([.. _nodes.Values])));
-        Receive<GetNode>(get => Sender.Tell(_nodes.TryGetValue(get.NodeId, out var node) ? new NodeFound(node) : new UnknownNode(get.NodeId)));
+        Receive<NodeUnreachable>(OnNodeUnreachable);
+        Receive<GetNodes>(_ => Sender.Tell(new NodeList([.. _nodes.Values], new HashSet<ulong>(_available))));
+        Receive<GetNode>(get => Sender.Tell(_nodes.TryGetValue(get.NodeId, out var node)
+            ? new NodeFound(node, _available.Contains(get.NodeId))
+            : new UnknownNode(get.NodeId)));
     }
 
     public static Props Props(FabricStore store, FabricSettings? settings = null) =>
@@ -163,7 +170,16 @@ public sealed class FabricActor : ReceiveActor
         }
 
         _nodes[seen.NodeId] = updated;
-        Context.System.EventStream.Publish(new NodeUpdated(updated));
+        _available.Add(seen.NodeId);
+        Context.System.EventStream.Publish(new NodeUpdated(updated, true));
+    }
+
+    private void OnNodeUnreachable(NodeUnreachable unreachable)
+    {
+        if (_nodes.TryGetValue(unreachable.NodeId, out var node) && _available.Remove(unreachable.NodeId))
+        {
+            Context.System.EventStream.Publish(new NodeUpdated(node, false));
+        }
     }
 
     /// <summary>Answers with <paramref name="answer"/>, or with <see cref="FabricUnavailable"/> when there is no fabric or the store fails.</summary>

@@ -53,18 +53,25 @@ public sealed record GetNodes
     public static readonly GetNodes Instance = new();
 }
 
-public sealed record NodeList(IReadOnlyList<NodeRecord> Nodes);
+/// <summary><paramref name="Available"/>: the nodes whose last contact succeeded since this process started.</summary>
+public sealed record NodeList(IReadOnlyList<NodeRecord> Nodes, IReadOnlySet<ulong> Available);
 
 /// <summary>Answered with <see cref="NodeFound"/> or <see cref="UnknownNode"/>.</summary>
 public sealed record GetNode(ulong NodeId);
 
-public sealed record NodeFound(NodeRecord Node);
+public sealed record NodeFound(NodeRecord Node, bool Available);
+
+/// <summary>
+/// The node could not be reached (no session, or it went silent): it is unavailable until the next
+/// <see cref="NodeSeen"/>. No reply; publishes <see cref="NodeUpdated"/> when availability changes.
+/// </summary>
+public sealed record NodeUnreachable(ulong NodeId);
 
 /// <summary>Event stream: node_added.</summary>
 public sealed record NodeAdded(NodeRecord Node);
 
 /// <summary>Event stream: node_updated.</summary>
-public sealed record NodeUpdated(NodeRecord Node);
+public sealed record NodeUpdated(NodeRecord Node, bool Available);
 
 /// <summary>Event stream: node_removed.</summary>
 public sealed record NodeRemoved(ulong NodeId);
