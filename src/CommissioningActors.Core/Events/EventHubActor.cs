@@ -7,7 +7,7 @@ using CommissioningActors.Core.Streams;
 
 namespace CommissioningActors.Core.Events;
 
-public sealed record ProxyView(string Id, string Name, int Slots, int InUse, int Queued);
+public sealed record ProxyView(string Id, string Name, int Slots, int InUse, int Queued, SlotsSource SlotsSource = SlotsSource.Default);
 
 /// <summary>The subscribe_events snapshot: proxies with their slots, and job counts by status.</summary>
 public sealed record InitialState(IReadOnlyList<ProxyView> Proxies, IReadOnlyDictionary<JobStatus, int> Jobs);
@@ -54,7 +54,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         Receive<Prune>(_ => _announced.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
         Receive<ProxyConnected>(p =>
         {
-            _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0);
+            _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0, p.SlotsSource);
             Publish(p);
         });
         Receive<ProxyDisconnected>(p =>
