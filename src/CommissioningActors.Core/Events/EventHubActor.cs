@@ -25,23 +25,22 @@ public sealed record GetInitialState
 }
 
 /// <summary>
-/// Sent to subscribers instead of discoveries over the per-window budget: how many first sightings were held
-/// back in the last window (a device that keeps advertising is announced in a later window).
+/// Sent to subscribers instead of discoveries over the per-window budget: how many new devices were held back
+/// in the last window (they are not announced later; the registry still knows them).
 /// </summary>
 public sealed record DiscoveriesSuppressed(long Count, TimeSpan Window);
 
 /// <summary>
 /// Keeps the state subscribe_events starts from, fed by the event stream, and hands it out in the same step
-/// as the subscription. Repeated advertisements are not news: only a first sighting per (proxy, address) is,
-/// and at most AnnouncePerWindow of those per window, so a discovery flood reaches a dashboard as a few
-/// events and one DiscoveriesSuppressed per window instead of overflowing (and closing) every follower.
+/// as the subscription. Which sighting is a new device is the discovery registry's decision (NewDeviceDiscovered);
+/// the hub only limits how many it passes on: at most AnnouncePerWindow per window, so a discovery flood
+/// reaches a dashboard as a few events and one DiscoveriesSuppressed per window instead of overflowing (and
+/// closing) every follower.
 /// </summary>
 public sealed class EventHubActor : ReceiveActor, IWithTimers
 {
     private readonly Dictionary<string, ProxyView> _proxies = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobStatus> _jobs = new(StringComparer.Ordinal);
-    // Matter sightings already announced, by when they were last seen (bounded and pruned like the registry's).
-    private readonly SightingTable<bool> _announced;
     private readonly RateWindow _announceBudget;
     private readonly DiscoverySettings _settings;
     private readonly SubscriberSet _subscribers = new();
@@ -49,9 +48,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     public EventHubActor(DiscoverySettings settings)
     {
         _settings = settings;
-        _announced = new SightingTable<bool>(settings.MaxSightingsPerProxy, settings.MaxSightings);
         _announceBudget = new RateWindow(settings.AnnouncePerWindow, settings.AnnounceWindow);
-        Receive<Prune>(_ => _announced.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
         Receive<ProxyConnected>(p =>
         {
             _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0, p.SlotsSource);
@@ -60,11 +57,9 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         Receive<ProxyDisconnected>(p =>
         {
             _proxies.Remove(p.ProxyId);
-            _announced.RemoveProxy(p.ProxyId);
-
             Publish(p);
         });
-        Receive<DeviceSeen>(OnSeen);
+        Receive<NewDeviceDiscovered>(OnNewDevice);
         Receive<FlushSuppressed>(_ =>
         {
             if (_announceBudget.TakeSuppressed() is > 0 and var suppressed)
@@ -96,12 +91,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     public static Props Props(DiscoverySettings? settings = null) =>
         Akka.Actor.Props.Create(() => new EventHubActor(settings ?? DiscoverySettings.Default));
 
-    protected override void PreStart()
-    {
-        Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance,
-            TimeSpan.FromTicks(Math.Max(_settings.ForgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks)));
-        SubscribeTo(Context.System.EventStream, Self);
-    }
+    protected override void PreStart() => SubscribeTo(Context.System.EventStream, Self);
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
@@ -114,7 +104,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     {
         foreach (var type in new[]
                  {
-                     typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(DeviceSeen), typeof(SlotAcquired),
+                     typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(NewDeviceDiscovered), typeof(SlotAcquired),
                      typeof(SlotReleased), typeof(ConnectQueued), typeof(JobLifecycleChanged), typeof(JobEvicted),
                  })
         {
@@ -122,21 +112,9 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnSeen(DeviceSeen d)
+    private void OnNewDevice(NewDeviceDiscovered discovered)
     {
-        // Only Matter devices are news for a commissioning dashboard; other advertisements would flood it.
-        if (d.Matter is null)
-        {
-            return;
-        }
-
-        if (_announced.Contains(d.ProxyId, d.Address))
-        {
-            _announced.Upsert(d.ProxyId, d.Address, true, d.At);
-            return;
-        }
-
-        // Over budget: not marked as announced, so a real device that keeps advertising gets its turn later.
+        // Over budget: counted in the next DiscoveriesSuppressed instead.
         if (!_announceBudget.TryTake(Context.System.Scheduler.Now))
         {
             if (!Timers.IsTimerActive(nameof(FlushSuppressed)))
@@ -147,8 +125,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _announced.Upsert(d.ProxyId, d.Address, true, d.At);
-        Publish(d);
+        Publish(discovered);
     }
 
     private void Occupancy(string proxyId, int inUse, int queued, object e)
@@ -166,11 +143,6 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         _jobs.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()));
 
     private void Publish(object e) => _subscribers.Publish(e, Self);
-
-    private sealed record Prune
-    {
-        public static readonly Prune Instance = new();
-    }
 
     private sealed record FlushSuppressed
     {
