@@ -26,9 +26,9 @@ public sealed class DeviceLinkTests : IDisposable
 
     public void Dispose() => _device.Dispose();
 
-    private MatterMessage Exchange(byte opcode, byte[] payload)
+    private MatterMessage Exchange(byte opcode, byte[] payload, SimulatedMatterDevice? device = null)
     {
-        _device.Receive(_link, MessageCodec.Encode(new MatterMessage(
+        (device ?? _device).Receive(_link, MessageCodec.Encode(new MatterMessage(
             new MessageHeader(0, SessionType.Unicast, _counter++, _ephemeral),
             new ExchangeHeader(opcode, 1, MatterProtocolId.SecureChannel, IsInitiator: true), payload)));
         var reply = MessageCodec.DecodeUnsecured(_link.Sent.Dequeue()).Value!;
@@ -36,13 +36,13 @@ public sealed class DeviceLinkTests : IDisposable
         return reply;
     }
 
-    private SessionEstablished Pase(uint passcode)
+    private SessionEstablished Pase(uint passcode, SimulatedMatterDevice? device = null)
     {
         var initiator = new PaseInitiator(passcode, 0x0101);
         var send = initiator.Start();
         while (true)
         {
-            var reply = Exchange((byte)send.Opcode, send.Payload);
+            var reply = Exchange((byte)send.Opcode, send.Payload, device);
             Assert.Equal(_ephemeral, reply.Header.DestinationNodeId);
             Assert.Null(reply.Exchange.AckedCounter);
             var step = initiator.Receive(reply.Exchange.Opcode, reply.Payload);
@@ -71,6 +71,28 @@ public sealed class DeviceLinkTests : IDisposable
         Assert.Equal("Linked", Assert.Single(report.AttributeReports).Data!.Data.AsString());
         Assert.Empty(_link.Sent);
         Assert.Equal(1, _device.SecureSessionCount);
+    }
+
+    [Fact]
+    public void Fail_safe_expiry_closes_the_PASE_session()
+    {
+        var time = new ManualTime();
+        using var device = new SimulatedMatterDevice(new SimulatedDeviceOptions { Time = time });
+        Pase(20202021, device);
+        device.Inspect(s =>
+        {
+            s.FailSafe.Arm(60, 0);
+            return 0;
+        });
+        time.Advance(TimeSpan.FromSeconds(59));
+        device.Tick();
+        Assert.Equal(1, device.SecureSessionCount);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        device.Tick();
+
+        Assert.Equal(0, device.SecureSessionCount);
+        Assert.False(device.Inspect(s => s.FailSafe.IsArmed));
     }
 
     [Fact]
