@@ -2,6 +2,7 @@ using Akka.Actor;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Jobs;
+using CommissioningActors.Core.Matter.Fabric;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Core.Streams;
 
@@ -76,6 +77,9 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
             Publish(e);
         });
         Receive<JobEvicted>(e => _jobs.Remove(e.JobId));
+        Receive<NodeAdded>(Publish);
+        Receive<NodeUpdated>(Publish);
+        Receive<NodeRemoved>(Publish);
         Receive<SubscribeEvents>(_ =>
         {
             Sender.Tell(Snapshot());
@@ -106,6 +110,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
                  {
                      typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(NewDeviceDiscovered), typeof(SlotAcquired),
                      typeof(SlotReleased), typeof(ConnectQueued), typeof(JobLifecycleChanged), typeof(JobEvicted),
+                     typeof(NodeAdded), typeof(NodeUpdated), typeof(NodeRemoved),
                  })
         {
             stream.Subscribe(hub, type);
