@@ -100,7 +100,7 @@ public sealed class CommissioningFlowActorTests() : TestKit(StoreDispatcher), ID
         Assert.Equal((ushort)0x8000, node.ProductId);
         Assert.Equal("desk", node.Label);
         Assert.Equal("udp", node.Transport);
-        Assert.Equal(new[] { Commissioning.ToString() }, node.Addresses);
+        Assert.Equal(new[] { $"udp {Commissioning}" }, node.Addresses);
         Assert.Equal(0, device.Disarms);
         Assert.Contains(lines, l => l.Step == FlowStep.CommissioningComplete && l.Text == $"node {node.NodeId} saved");
         _fabric!.Tell(new GetNode(node.NodeId));
@@ -151,7 +151,7 @@ public sealed class CommissioningFlowActorTests() : TestKit(StoreDispatcher), ID
             Assert.Equal(found ? operational : Commissioning, request.Peer);
             Assert.Equal(resolve.NodeId, request.NodeId);
             var node = Assert.IsType<FlowSucceeded>(outcome).Node;
-            Assert.Equal(found ? new[] { operational.ToString(), Commissioning.ToString() } : new[] { Commissioning.ToString() }, node.Addresses);
+            Assert.Equal(found ? new[] { $"udp {operational}", $"udp {Commissioning}" } : new[] { $"udp {Commissioning}" }, node.Addresses);
         }
     }
 

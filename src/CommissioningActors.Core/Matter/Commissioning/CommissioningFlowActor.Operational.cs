@@ -100,14 +100,8 @@ public sealed partial class CommissioningFlowActor
 
     private void SaveNode(IMatterChannel operational)
     {
-        var addresses = new List<string>();
-        foreach (var channel in new[] { operational, _channel })
-        {
-            if (channel is UdpMatterChannel { Peer: var peer } && !addresses.Contains(peer.ToString()))
-            {
-                addresses.Add(peer.ToString());
-            }
-        }
+        // As the node actors report where a node answered (NodeSeen): "udp host:port".
+        string[] addresses = [.. new[] { operational.PeerDescription, _channel.PeerDescription }.Distinct()];
 
         var now = DateTimeOffset.UtcNow;
         var node = new NodeRecord(_nodeId, _initial.VendorId ?? _attested?.VendorId ?? 0, _initial.ProductId ?? _attested?.ProductId ?? 0,

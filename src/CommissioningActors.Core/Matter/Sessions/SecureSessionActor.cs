@@ -85,6 +85,7 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         Receive<EstablishTimedOut>(_ => FailEstablishment(null, $"{Establishment} with {_channel.PeerDescription} did not finish within {_options.EstablishTimeout.TotalSeconds:0.#} s"));
         Receive<SessionRegistrationRefused>(r => FailEstablishment(null, r.Reason));
         Receive<SendRequest>(r => Sender.Tell(new RequestFailed(r.RequestId, RequestFailureKind.SessionUnavailable, "the session is not established yet")));
+        RefuseConversations();
         Receive<CloseSecureSession>(_ => Context.Stop(Self));
     }
 
@@ -93,6 +94,7 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         Receive<InboundDatagram>(d => Handle(_link!.Inbound(d.Bytes)));
         Receive<MrpTick>(_ => Handle(_link!.Tick()));
         Receive<SendRequest>(OnSendRequest);
+        ReceiveConversations();
         Receive<RequestTimedOut>(OnRequestTimedOut);
         Receive<SessionRegistrationRefused>(r =>
         {

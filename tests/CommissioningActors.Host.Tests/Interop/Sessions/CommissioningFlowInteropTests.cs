@@ -64,7 +64,7 @@ public sealed class CommissioningFlowInteropTests() : Akka.TestKit.Xunit2.TestKi
         Assert.Equal((ushort)0x8000, found.Node.ProductId);
         Assert.Equal("hall light", found.Node.Label);
         Assert.Equal("udp", found.Node.Transport);
-        Assert.Equal(new[] { device.EndPoint.ToString() }, found.Node.Addresses);
+        Assert.Equal(new[] { $"udp {device.EndPoint}" }, found.Node.Addresses);
         Assert.True(found.Available);
 
         // The device itself reports exactly one fabric: ours, with the node id we gave it.
