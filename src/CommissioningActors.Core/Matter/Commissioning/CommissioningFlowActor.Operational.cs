@@ -28,7 +28,8 @@ public sealed partial class CommissioningFlowActor
         Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.ResolveTimeout + TimeSpan.FromSeconds(1));
         Become(() =>
         {
-            Receive<OperationalResolved>(r => r.NodeId == _nodeId && r.Addresses.Count > 0, resolved =>
+            Receive<OperationalResolved>(r => r.NodeId == _nodeId && r.Addresses.Count == 0, _ => NotResolved(credentials, "it announced no address"));
+            Receive<OperationalResolved>(r => r.NodeId == _nodeId, resolved =>
             {
                 Timers.Cancel(StepTimer);
                 var address = resolved.Addresses[0];

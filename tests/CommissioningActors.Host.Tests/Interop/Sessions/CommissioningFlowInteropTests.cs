@@ -10,6 +10,7 @@ using CommissioningActors.Core.Storage;
 using CommissioningActors.Protocol.Matter.Certificates;
 using CommissioningActors.Protocol.Matter.InteractionModel;
 using CommissioningActors.Protocol.Matter.Messages;
+using CommissioningActors.Protocol.Matter.SecureChannel;
 using CommissioningActors.Protocol.Matter.Tlv;
 using Microsoft.Data.Sqlite;
 
@@ -95,6 +96,14 @@ public sealed class CommissioningFlowInteropTests() : Akka.TestKit.Xunit2.TestKi
         Watch(session);
         session.Tell(CloseSecureSession.Instance);
         await ExpectTerminatedAsync(session, Step);
+
+        // CASE to a node id the device does not hold: matter.js finds no fabric for the destination id.
+        var stranger = Sys.ActorOf(SecureSessionActor.CaseProps(new UdpMatterChannel(transport, device.EndPoint), TestActor, credentials, succeeded.NodeId + 1));
+        Watch(stranger);
+        var refused = await ExpectMsgAsync<SessionEstablishmentFailed>(Step);
+        await ExpectTerminatedAsync(stranger, Step);
+        Assert.Equal(SessionFailureKind.PeerRejected, refused.Kind);
+        Assert.Contains("no trusted root", refused.Reason);
     }
 
     [Fact]
