@@ -18,6 +18,7 @@ public sealed partial class CommissioningFlowActor
     private byte[] _pai = [];
     private byte[] _csr = [];
     private ulong _nodeId;
+    private AttestationInfo? _attested;
 
     private void ReadInitialData() => Request(FlowStep.ReadInitialData, MatterProtocolId.InteractionModel,
         (byte)InteractionModelOpcode.ReadRequest, FlowPayloads.ReadInitialData(), answer =>
@@ -110,6 +111,7 @@ public sealed partial class CommissioningFlowActor
                 }
 
                 var info = verified.Value!;
+                _attested = info;
                 Line($"attestation verified: vendor 0x{info.VendorId:X4}, product 0x{info.ProductId:X4}{(info.IsDevelopmentDevice ? " (test device)" : "")}");
                 foreach (var warning in info.Warnings)
                 {
@@ -188,8 +190,8 @@ public sealed partial class CommissioningFlowActor
             }
 
             Line($"operational certificate added: node id {_nodeId}");
-            _step = FlowStep.Case;
-            Fail("commissioning_failed", "CASE to the new node is not implemented in the flow yet");
+            _fabric.Tell(GetControllerCredentials.Instance);
+            AwaitFabric<ControllerCredentials>(FlowStep.Case, FindNode);
         });
 
     /// <summary>The response command's fields, or null after failing the step with the device's status.</summary>
