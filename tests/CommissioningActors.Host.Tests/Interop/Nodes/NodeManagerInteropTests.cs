@@ -98,6 +98,33 @@ public sealed class NodeManagerInteropTests() : Akka.TestKit.Xunit2.TestKit(Stor
     }
 
     [Fact]
+    public async Task A_command_that_must_be_timed_is_sent_after_a_timed_request()
+    {
+        const uint passcode = 20202076;
+        await using var device = await MatterJsDevice.StartAsync(new MatterJsDeviceOptions { Passcode = passcode, Discriminator = 176 });
+        var (manager, _) = await Start(device, passcode);
+
+        manager.Tell(new InvokeNodeCommand(1, 0, ClusterIds.AdministratorCommissioning, "OpenCommissioningWindow", null,
+            new JsonObject
+            {
+                ["commissioningTimeout"] = 180,
+                ["pakePasscodeVerifier"] = Convert.ToBase64String(new byte[97]),
+                ["discriminator"] = 3001,
+                ["iterations"] = 1000,
+                ["salt"] = Convert.ToBase64String(new byte[16]),
+            }));
+        // Past the timed-interaction check, the device runs the command: its window is already open (Busy, 2).
+        var busy = await ExpectMsgAsync<NodeOperationFailed>(Step);
+        Assert.Equal("command_failed", busy.ErrorCode);
+        Assert.EndsWith("0/0x003C/0x00: FAILURE (0x01), cluster status 2", busy.Message);
+        Assert.DoesNotContain(new string('A', 40), busy.Message); // the verifier is not echoed
+
+        // By id, the catalogue still knows it is timed: WindowNotOpen (4), as the open window is not one it opened.
+        manager.Tell(new InvokeNodeCommand(1, 0, ClusterIds.AdministratorCommissioning, null, 2, null));
+        Assert.EndsWith("0/0x003C/0x02: FAILURE (0x01), cluster status 4", (await ExpectMsgAsync<NodeOperationFailed>(Step)).Message);
+    }
+
+    [Fact]
     public async Task Decommission_over_a_session_without_a_fabric_fails_clearly_and_the_node_stays()
     {
         const uint passcode = 20202073;
