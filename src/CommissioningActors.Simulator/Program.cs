@@ -1,7 +1,7 @@
 using CommissioningActors.Simulator;
 
 // Standalone simulated BLE proxy: dials a server's /ble endpoint and plays the default Matter devices.
-const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--token T] [--name NAME]";
+const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--announce-slots N] [--token T] [--name NAME]";
 
 Uri? url = null;
 var options = new SimulatorOptions { Log = line => Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {line}") };
@@ -28,6 +28,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--slots" when int.TryParse(value, out var slots) && slots > 0:
             options = options with { ConnectionSlots = slots };
+            break;
+        case "--announce-slots" when int.TryParse(value, out var announced):
+            options = options with { AnnouncedConnectionSlots = announced };
             break;
         case "--token":
             options = options with { Token = value };

@@ -65,6 +65,12 @@ public sealed record SimulatorOptions
 {
     public string Name { get; init; } = "simulated-proxy";
     public int ConnectionSlots { get; init; } = 3;
+
+    /// <summary>
+    /// connection_slots stated in hello; null omits it, as clients before it did. An honest proxy states its
+    /// ConnectionSlots; a different value models a client that misreports its radio.
+    /// </summary>
+    public int? AnnouncedConnectionSlots { get; init; }
     public IReadOnlyList<SimulatedDevice> Devices { get; init; } = DefaultDevices.All;
     public SimulatorLatencies Latencies { get; init; } = new();
     public SimulatorFaults Faults { get; init; } = new();

@@ -3,13 +3,23 @@ using CommissioningActors.Protocol.Matter;
 
 namespace CommissioningActors.Core.Commissioning;
 
-/// <summary>What to commission. Addresses, when given, restrict the candidates. The payload holds the passcode: never log it.</summary>
+/// <summary>
+/// What to commission. Addresses, when given, restrict the BLE candidates. <paramref name="Network"/> set: on the IP
+/// network instead of through the proxies. The payload holds the passcode: never log it.
+/// </summary>
 public sealed record CommissionRequest(
     string AttemptId,
     SetupPayload Payload,
     IReadOnlyList<string>? Addresses = null,
     TimeSpan? Timeout = null,
-    string? Label = null);
+    string? Label = null,
+    NetworkTarget? Network = null);
+
+/// <summary>
+/// Where an on-network commissioning finds the device: <paramref name="Address"/> when the client gave ip_addr,
+/// else the resolver looks for the payload's discriminator (<paramref name="MatchDiscriminator"/> false: any device).
+/// </summary>
+public sealed record NetworkTarget(System.Net.IPEndPoint? Address, bool MatchDiscriminator = true);
 
 /// <summary>Start an attempt as a child of the supervisor; ReportTo gets AttemptOutput and one AttemptOutcome.</summary>
 public sealed record StartCommissioning(CommissionRequest Request, IActorRef ReportTo);
@@ -31,6 +41,9 @@ public sealed record AttemptProgress(string AttemptId, string Phase, int Candida
 
 public abstract record AttemptOutcome(string AttemptId);
 
+/// <summary>A successful outcome: what the job keeps as its `result`.</summary>
+public abstract record AttemptCompleted(string AttemptId) : AttemptOutcome(AttemptId);
+
 /// <summary>What was learned: the BTP session is open and answered the handshake.</summary>
 public sealed record AttemptSucceeded(
     string AttemptId,
@@ -40,7 +53,16 @@ public sealed record AttemptSucceeded(
     ushort? VendorId,
     ushort? ProductId,
     int Mtu,
-    BtpHandshakeResponse Btp) : AttemptOutcome(AttemptId);
+    BtpHandshakeResponse Btp) : AttemptCompleted(AttemptId);
+
+/// <summary>The device joined our fabric as <paramref name="NodeId"/> (saved by the fabric actor) over <paramref name="Transport"/> ("udp", "ble").</summary>
+public sealed record NodeCommissioned(
+    string AttemptId,
+    ulong NodeId,
+    ushort VendorId,
+    ushort ProductId,
+    string Transport,
+    string? Address) : AttemptCompleted(AttemptId);
 
 public sealed record AttemptFailed(string AttemptId, string ErrorCode, string Message) : AttemptOutcome(AttemptId);
 

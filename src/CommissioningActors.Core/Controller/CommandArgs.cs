@@ -9,7 +9,7 @@ namespace CommissioningActors.Core.Controller;
 /// Reads and validates a /ws command's args. A missing or malformed argument throws ArgumentException whose
 /// message is the `invalid_args` detail the client gets; nothing here echoes a secret.
 /// </summary>
-public static class CommandArgs
+public static partial class CommandArgs
 {
     public const int MaxStringLength = 256;
     public const int MaxTimeoutSeconds = 3600;

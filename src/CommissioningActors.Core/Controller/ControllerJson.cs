@@ -4,6 +4,8 @@ using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Events;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Jobs;
+using CommissioningActors.Core.Matter.Fabric;
+using CommissioningActors.Core.Storage;
 using CommissioningActors.Core.Proxies;
 
 namespace CommissioningActors.Core.Controller;
@@ -21,24 +23,46 @@ public static class ControllerJson
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    public static JsonObject Job(JobState s) => new()
+    public static JsonObject Job(JobState s)
     {
-        ["job_id"] = s.JobId,
-        ["label"] = s.Label,
-        ["status"] = Status(s.Status),
-        ["created_at"] = s.CreatedAt.ToString("O"),
-        ["started_at"] = s.StartedAt?.ToString("O"),
-        ["finished_at"] = s.FinishedAt?.ToString("O"),
-        ["error_code"] = s.ErrorCode,
-        ["error"] = s.ErrorMessage,
-        ["result"] = s.Result is null ? null : Result(s.Result),
-        ["output_lines"] = s.OutputLines,
-        ["output_elided"] = s.OutputElided,
-        ["slot_exhaustion_seen"] = s.SawSlotExhaustion,
+        var job = new JsonObject { ["job_id"] = s.JobId };
+        if (s.Result is NodeCommissioned node)
+        {
+            // What a client looks for first once a commissioning completes.
+            job["node_id"] = node.NodeId;
+        }
+
+        job["label"] = s.Label;
+        job["status"] = Status(s.Status);
+        job["created_at"] = s.CreatedAt.ToString("O");
+        job["started_at"] = s.StartedAt?.ToString("O");
+        job["finished_at"] = s.FinishedAt?.ToString("O");
+        job["error_code"] = s.ErrorCode;
+        job["error"] = s.ErrorMessage;
+        job["result"] = s.Result is null ? null : Result(s.Result);
+        job["output_lines"] = s.OutputLines;
+        job["output_elided"] = s.OutputElided;
+        job["slot_exhaustion_seen"] = s.SawSlotExhaustion;
+        return job;
+    }
+
+    public static JsonObject Result(AttemptCompleted r) => r switch
+    {
+        NodeCommissioned n => new JsonObject
+        {
+            ["node_id"] = n.NodeId,
+            ["vendor_id"] = n.VendorId,
+            ["product_id"] = n.ProductId,
+            ["transport"] = n.Transport,
+            ["address"] = n.Address,
+        },
+        AttemptSucceeded b => Result(b),
+        _ => new JsonObject(),
     };
 
     public static JsonObject Result(AttemptSucceeded r) => new()
     {
+        ["transport"] = "ble",
         ["address"] = r.Address,
         ["proxy_id"] = r.ProxyId,
         ["discriminator"] = r.Discriminator,
@@ -67,8 +91,17 @@ public static class ControllerJson
         ["id"] = p.Id,
         ["name"] = p.Name,
         ["slots"] = p.Slots,
+        ["slots_source"] = SlotsSourceName(p.SlotsSource),
         ["in_use"] = p.InUse,
         ["queued"] = p.Queued,
+    };
+
+    /// <summary>Where a proxy's slot count came from: "hello", "hocon" or "default".</summary>
+    public static string SlotsSourceName(SlotsSource source) => source switch
+    {
+        SlotsSource.Hello => "hello",
+        SlotsSource.Hocon => "hocon",
+        _ => "default",
     };
 
     public static JsonObject InitialState(InitialState state) => new()
@@ -128,7 +161,7 @@ public static class ControllerJson
             ["connections"] = e.Connections,
         }),
         JobEvicted e => ("job_evicted", new JsonObject { ["job_id"] = e.JobId }),
-        ProxyConnected p => ("proxy_connected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["slots"] = p.Slots }),
+        ProxyConnected p => ("proxy_connected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["slots"] = p.Slots, ["slots_source"] = SlotsSourceName(p.SlotsSource) }),
         ProxyDisconnected p => ("proxy_disconnected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["reason"] = p.Reason }),
         DeviceSeen d => ("device_discovered", new JsonObject
         {
@@ -167,6 +200,26 @@ public static class ControllerJson
             ["in_use"] = s.InUse,
             ["queued"] = s.Queued,
         }),
+        NodeAdded n => ("node_added", Node(n.Node, true)),
+        NodeUpdated n => ("node_updated", Node(n.Node, n.Available)),
+        NodeRemoved n => ("node_removed", new JsonObject { ["node_id"] = n.NodeId }),
         _ => null,
     };
+
+    /// <summary>A node as get_node / get_nodes / the node events show it (docs/controller-api.md).</summary>
+    public static JsonObject Node(NodeRecord n, bool available) => new()
+    {
+        ["node_id"] = n.NodeId,
+        ["vendor_id"] = n.VendorId,
+        ["product_id"] = n.ProductId,
+        ["label"] = n.Label,
+        ["commissioned_at"] = n.CommissionedAt.ToString("O"),
+        ["last_seen"] = n.LastSeen?.ToString("O"),
+        ["available"] = available,
+        ["transport"] = n.Transport,
+        ["addresses"] = new JsonArray(n.Addresses.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
+    };
+
+    public static JsonArray Nodes(NodeList list) =>
+        new(list.Nodes.Select(n => (JsonNode)Node(n, list.Available.Contains(n.NodeId))).ToArray());
 }

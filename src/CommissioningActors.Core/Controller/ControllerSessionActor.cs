@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,15 +18,16 @@ using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Controller;
 
-/// <summary>What a controller session talks to.</summary>
-public sealed record ControllerServices(IActorRef Jobs, IActorRef Events, IMaterializer Materializer, int MaxFrameBytes, int FollowerBuffer);
+/// <summary>What a controller session talks to. <paramref name="Matter"/> null: the Matter commands answer not_available.</summary>
+public sealed record ControllerServices(IActorRef Jobs, IActorRef Events, IMaterializer Materializer, int MaxFrameBytes, int FollowerBuffer,
+    Matter.Network.MatterServices? Matter = null);
 
 /// <summary>
 /// One per /ws client. Sends server_info on connect and answers commands; bad input gets a structured error on
 /// its message_id and the connection stays up. Each stream (follow_job, follow_jobs, subscribe_events) is a
 /// FollowerActor child; a follower that overflows gets the `backpressure` error sent and the socket closed.
 /// </summary>
-public sealed class ControllerSessionActor : ReceiveActor
+public sealed partial class ControllerSessionActor : ReceiveActor
 {
     private static readonly string ServerVersion =
         typeof(ControllerSessionActor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
@@ -166,7 +166,11 @@ public sealed class ControllerSessionActor : ReceiveActor
                 Unsubscribe(c.MessageId, RequiredString(c, "stream_id"));
                 break;
             default:
-                Send(ControllerCodec.Error(c.MessageId, ControllerErrorCodes.InvalidCommand, $"unknown command '{Truncate(c.Command)}'"));
+                if (!DispatchMatter(c))
+                {
+                    Send(ControllerCodec.Error(c.MessageId, ControllerErrorCodes.InvalidCommand, $"unknown command '{Truncate(c.Command)}'"));
+                }
+
                 break;
         }
     }
@@ -174,6 +178,7 @@ public sealed class ControllerSessionActor : ReceiveActor
     private void CommissionWithCode(ControllerCommand c)
     {
         var code = RequiredString(c, "code");
+        var networkOnly = OptionalBool(c, "network_only") ?? false;
         var parsed = SetupCode.Parse(code);
         if (!parsed.IsOk)
         {
@@ -182,7 +187,14 @@ public sealed class ControllerSessionActor : ReceiveActor
             return;
         }
 
-        StartJob(c, parsed.Value!, [code, parsed.Value!.Passcode.ToString("D8", CultureInfo.InvariantCulture)], addresses: null);
+        IReadOnlyList<string> secrets = [code, .. PasscodeForms(parsed.Value!.Passcode)];
+        if (networkOnly)
+        {
+            StartNetworkJob(c, parsed.Value!, secrets, address: null, matchDiscriminator: true);
+            return;
+        }
+
+        StartJob(c, parsed.Value!, secrets, addresses: null);
     }
 
     private void CommissionDevice(ControllerCommand c)
@@ -195,15 +207,16 @@ public sealed class ControllerSessionActor : ReceiveActor
         }
 
         var payload = DevicePayload(c, (uint)passcode);
-        StartJob(c, payload, [passcode.ToString("D8", CultureInfo.InvariantCulture)], Addresses(c));
+        StartJob(c, payload, PasscodeForms((uint)passcode), Addresses(c));
     }
 
-    private void StartJob(ControllerCommand c, SetupPayload payload, IReadOnlyList<string> secrets, IReadOnlyList<string>? addresses)
+    private void StartJob(ControllerCommand c, SetupPayload payload, IReadOnlyList<string> secrets, IReadOnlyList<string>? addresses,
+        NetworkTarget? network = null)
     {
         var timeout = Timeout(c);
         var label = OptionalString(c, "label");
         var jobId = Guid.NewGuid().ToString("N")[..12];
-        var request = new CommissionRequest(jobId, payload, addresses, timeout, label);
+        var request = new CommissionRequest(jobId, payload, addresses, timeout, label, network);
         Request(c.MessageId, _services.Jobs, new CreateCommissionJob(request, secrets, Self), reply => reply switch
         {
             JobCreated created => ControllerCodec.Result(c.MessageId, new JsonObject { ["job_id"] = created.JobId }),
@@ -289,12 +302,12 @@ public sealed class ControllerSessionActor : ReceiveActor
             return messageId is null ? ControllerCodec.Event("server_info", info) : ControllerCodec.Result(messageId, info);
         });
 
-    private void Request(string? messageId, IActorRef target, object request, Func<object, string?> toFrame) =>
+    private void Request(string? messageId, IActorRef target, object request, Func<object, string?> toFrame, TimeSpan? timeout = null) =>
         Context.ActorOf(RequestActor.Props(messageId, target, request, _outbound, reply => reply switch
         {
             UnknownJob u => ControllerCodec.Error(messageId, ControllerErrorCodes.UnknownJob, $"no job with id '{Truncate(u.JobId)}'"),
             _ => toFrame(reply),
-        }), $"request-{++_requests}");
+        }, timeout), $"request-{++_requests}");
 
     private static string Truncate(string s) => s.Length <= 64 ? s : s[..64] + "...";
 

@@ -10,15 +10,17 @@ namespace CommissioningActors.Core.Controller;
 /// </summary>
 public sealed class RequestActor : ReceiveActor, IWithTimers
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string? _messageId;
     private readonly IActorRef _target;
     private readonly object _request;
     private readonly IActorRef _outbound;
+    private readonly TimeSpan _timeout;
 
-    public RequestActor(string? messageId, IActorRef target, object request, IActorRef outbound, Func<object, string?> toFrame)
+    public RequestActor(string? messageId, IActorRef target, object request, IActorRef outbound, Func<object, string?> toFrame, TimeSpan? timeout = null)
     {
+        _timeout = timeout ?? DefaultTimeout;
         _messageId = messageId;
         _target = target;
         _request = request;
@@ -42,12 +44,14 @@ public sealed class RequestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string? messageId, IActorRef target, object request, IActorRef outbound, Func<object, string?> toFrame) =>
-        Akka.Actor.Props.Create(() => new RequestActor(messageId, target, request, outbound, toFrame));
+    /// <param name="timeout">How long the target may take (default 10 s); a node operation waits longer than a lookup.</param>
+    public static Props Props(string? messageId, IActorRef target, object request, IActorRef outbound, Func<object, string?> toFrame,
+        TimeSpan? timeout = null) =>
+        Akka.Actor.Props.Create(() => new RequestActor(messageId, target, request, outbound, toFrame, timeout));
 
     protected override void PreStart()
     {
-        Timers.StartSingleTimer(nameof(TimedOut), TimedOut.Instance, Timeout);
+        Timers.StartSingleTimer(nameof(TimedOut), TimedOut.Instance, _timeout);
         _target.Tell(_request);
     }
 

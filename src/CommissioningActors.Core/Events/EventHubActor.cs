@@ -2,12 +2,13 @@ using Akka.Actor;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Jobs;
+using CommissioningActors.Core.Matter.Fabric;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Core.Streams;
 
 namespace CommissioningActors.Core.Events;
 
-public sealed record ProxyView(string Id, string Name, int Slots, int InUse, int Queued);
+public sealed record ProxyView(string Id, string Name, int Slots, int InUse, int Queued, SlotsSource SlotsSource = SlotsSource.Default);
 
 /// <summary>The subscribe_events snapshot: proxies with their slots, and job counts by status.</summary>
 public sealed record InitialState(IReadOnlyList<ProxyView> Proxies, IReadOnlyDictionary<JobStatus, int> Jobs);
@@ -54,7 +55,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         Receive<Prune>(_ => _announced.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
         Receive<ProxyConnected>(p =>
         {
-            _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0);
+            _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0, p.SlotsSource);
             Publish(p);
         });
         Receive<ProxyDisconnected>(p =>
@@ -81,6 +82,9 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
             Publish(e);
         });
         Receive<JobEvicted>(e => _jobs.Remove(e.JobId));
+        Receive<NodeAdded>(Publish);
+        Receive<NodeUpdated>(Publish);
+        Receive<NodeRemoved>(Publish);
         Receive<SubscribeEvents>(_ =>
         {
             Sender.Tell(Snapshot());
@@ -116,6 +120,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
                  {
                      typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(DeviceSeen), typeof(SlotAcquired),
                      typeof(SlotReleased), typeof(ConnectQueued), typeof(JobLifecycleChanged), typeof(JobEvicted),
+                     typeof(NodeAdded), typeof(NodeUpdated), typeof(NodeRemoved),
                  })
         {
             stream.Subscribe(hub, type);

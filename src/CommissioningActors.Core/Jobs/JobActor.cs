@@ -147,7 +147,7 @@ public sealed class JobActor : ReceiveActor
 
         switch (outcome)
         {
-            case AttemptSucceeded success:
+            case AttemptCompleted success:
                 _state = _state with { Result = success };
                 Finish("job_completed", JobStatus.Completed, null, null);
                 break;

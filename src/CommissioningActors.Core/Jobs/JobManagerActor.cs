@@ -18,10 +18,13 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
     private readonly SubscriberSet _followers = new();
     private readonly IActorRef? _history;
     private readonly IReadOnlyList<JobSnapshot> _restored;
+    private readonly IActorRef? _network;
 
-    public JobManagerActor(IActorRef commissioning, JobSettings settings, IActorRef? history = null, IReadOnlyList<JobSnapshot>? restored = null)
+    public JobManagerActor(IActorRef commissioning, JobSettings settings, IActorRef? history = null, IReadOnlyList<JobSnapshot>? restored = null,
+        IActorRef? network = null)
     {
         _commissioning = commissioning;
+        _network = network;
         _settings = settings;
         _history = history;
         _restored = restored ?? [];
@@ -95,8 +98,10 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
 
     /// <param name="history">Where jobs are recorded for the next run (null: not kept).</param>
     /// <param name="restored">Jobs that finished in an earlier run, oldest first.</param>
-    public static Props Props(IActorRef commissioning, JobSettings settings, IActorRef? history = null, IReadOnlyList<JobSnapshot>? restored = null) =>
-        Akka.Actor.Props.Create(() => new JobManagerActor(commissioning, settings, history, restored));
+    /// <param name="network">Runs requests with a NetworkTarget (on-network commissioning); null: they are refused.</param>
+    public static Props Props(IActorRef commissioning, JobSettings settings, IActorRef? history = null, IReadOnlyList<JobSnapshot>? restored = null,
+        IActorRef? network = null) =>
+        Akka.Actor.Props.Create(() => new JobManagerActor(commissioning, settings, history, restored, network));
 
     protected override void PreStart()
     {
@@ -132,8 +137,15 @@ public sealed class JobManagerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        var runner = create.Request.Network is null ? _commissioning : _network;
+        if (runner is null)
+        {
+            Sender.Tell(new JobRejected(ControllerErrorCodes.InvalidArgs, "on-network commissioning is not available in this service"));
+            return;
+        }
+
         var createdAt = DateTimeOffset.UtcNow;
-        var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, _commissioning, Self, _settings.Output, createdAt, _history), $"job-{id}");
+        var job = Context.ActorOf(JobActor.Props(create.Request, create.Secrets, runner, Self, _settings.Output, createdAt, _history), $"job-{id}");
         Context.Watch(job);
         _jobs[id] = new Entry(job, create.Client, new JobState(id, create.Request.Label, JobStatus.Queued, createdAt, null, null, null, null, null, 0, 0, false));
         Sender.Tell(new JobCreated(id, job));

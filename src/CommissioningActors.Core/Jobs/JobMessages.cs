@@ -22,7 +22,7 @@ public sealed record JobState(
     DateTimeOffset? FinishedAt,
     string? ErrorCode,
     string? ErrorMessage,
-    AttemptSucceeded? Result,
+    AttemptCompleted? Result,
     long OutputLines,
     long OutputElided,
     bool SawSlotExhaustion)

@@ -14,7 +14,7 @@ public static class JobRecords
             s.JobId, s.Label, s.Status.ToString().ToLowerInvariant(), s.CreatedAt, s.StartedAt,
             // An unfinished job is stored without a finish time: that is how a restart recognises it as interrupted.
             s.IsTerminal ? s.FinishedAt ?? DateTimeOffset.UtcNow : null,
-            s.ErrorCode, s.ErrorMessage, s.Result is null ? null : JsonSerializer.Serialize(s.Result),
+            s.ErrorCode, s.ErrorMessage, s.Result is null ? null : JsonSerializer.Serialize(s.Result, s.Result.GetType()),
             s.OutputLines, s.OutputElided, snapshot.Output.Lines);
     }
 
@@ -42,7 +42,8 @@ public static class JobRecords
         _ => "job_failed",
     };
 
-    private static AttemptSucceeded? ReadResult(string? json)
+    // Stored as the concrete record's JSON; a node result is the one with a NodeId (older rows are all BLE results).
+    private static AttemptCompleted? ReadResult(string? json)
     {
         if (json is null)
         {
@@ -51,7 +52,9 @@ public static class JobRecords
 
         try
         {
-            return JsonSerializer.Deserialize<AttemptSucceeded>(json);
+            return System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject o && o.ContainsKey(nameof(NodeCommissioned.NodeId))
+                ? o.Deserialize<NodeCommissioned>()
+                : JsonSerializer.Deserialize<AttemptSucceeded>(json);
         }
         catch (JsonException)
         {

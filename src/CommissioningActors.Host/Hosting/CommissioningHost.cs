@@ -9,6 +9,7 @@ using CommissioningActors.Core.Controller;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Events;
 using CommissioningActors.Core.Jobs;
+using CommissioningActors.Core.Matter.Network;
 using CommissioningActors.Core.Metrics;
 using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
@@ -164,11 +165,13 @@ public static class CommissioningHost
             var jobHistory = system.ActorOf(JobHistoryActor.Props(history, jobSettings), "job-history");
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "flush-job-history",
                 () => FlushAsync(jobHistory));
-            var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings, jobHistory, RestoreJobs(history, jobSettings)), "jobs");
+            var matter = MatterWiring.Start(system, database, MatterSettings.FromConfig(system.Settings.Config));
+            var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings, jobHistory, RestoreJobs(history, jobSettings),
+                matter.Commissioning), "jobs");
             var events = system.ActorOf(EventHubActor.Props(discoverySettings), "events");
             EventHubActor.SubscribeTo(system.EventStream, events);
             var services = new ControllerServices(jobs, events, system.Materializer(namePrefix: "followers"), server.MaxMessageBytes,
-                jobSettings.FollowerBuffer);
+                jobSettings.FollowerBuffer, matter.Services);
             var controllers = system.ActorOf(ControllerHubActor.Props(services), "controllers");
             registry.Register<DiscoveryRegistryActor>(discovery);
             registry.Register<ProxyManagerActor>(proxies);
@@ -190,6 +193,8 @@ public static class CommissioningHost
             {
                 topLevel["scan-intent"] = scanIntent;
             }
+
+            matter.Register(registry, topLevel);
 
             system.ActorOf(TopLevelWatchdogActor.Props(topLevel), "watchdog");
         });

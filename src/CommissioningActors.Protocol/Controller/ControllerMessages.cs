@@ -14,6 +14,15 @@ public static class ControllerErrorCodes
 
     /// <summary>A limit on jobs queued or running (the service's or this connection's) is reached; try again later.</summary>
     public const string Busy = "busy";
+
+    /// <summary>No node with that id is on our fabric.</summary>
+    public const string UnknownNode = "unknown_node";
+
+    /// <summary>The node could not be reached (no CASE session, or it went silent).</summary>
+    public const string NodeUnavailable = "node_unavailable";
+
+    /// <summary>The command needs a part of the service this build or configuration does not run (e.g. mDNS discovery).</summary>
+    public const string NotAvailable = "not_available";
 }
 
 /// <summary>A client command: {"message_id": "...", "command": "...", "args": {...}}.</summary>

@@ -21,7 +21,7 @@ public sealed class TokenRuleTests
     {
         // Refused before any hosted service starts, so nothing is ever bound beyond loopback.
         var storage = TestHost.NewStorageDirectory();
-        var app = CommissioningHost.Build([.. args, "--Simulator:Enabled=false", "--Serilog:MinimumLevel:Default=Warning", $"--Storage:Directory={storage}"]);
+        var app = CommissioningHost.Build([.. args, "--Simulator:Enabled=false", "--Serilog:MinimumLevel:Default=Warning", $"--Storage:Directory={storage}"], TestHost.LoopbackMatter);
         try
         {
             var refused = await Assert.ThrowsAsync<BindRefusedException>(() => app.StartAsync());

@@ -21,6 +21,8 @@ public sealed class TestHost : IAsyncDisposable
         _ownedStorage = ownedStorage;
     }
 
+    public const string LoopbackMatter = "commissioning.matter.udp.bind-address = \"127.0.0.1\"";
+
     public WebApplication App { get; }
     public Uri Http { get; }
     public Uri Ble => new UriBuilder(Http) { Scheme = "ws", Path = "/ble" }.Uri;
@@ -43,7 +45,8 @@ public sealed class TestHost : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
             .. ownedStorage is null ? Array.Empty<string>() : [$"--Storage:Directory={ownedStorage}"],
         ];
-        var app = CommissioningHost.Build([.. defaults, .. args], hocon, sink);
+        // The Matter UDP socket stays on loopback in tests (a test's own HOCON comes after, so it can still override).
+        var app = CommissioningHost.Build([.. defaults, .. args], $"{LoopbackMatter}\n{hocon}", sink);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestHost(app, new Uri(address), ownedStorage);

@@ -11,8 +11,6 @@ public sealed record FlowSettings
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan DisarmTimeout { get; init; } = TimeSpan.FromSeconds(5);
-
-    public ICertificateTlvEncoder CertificateEncoder { get; init; } = UnavailableCertificateTlvEncoder.Instance;
 }
 
 /// <summary>

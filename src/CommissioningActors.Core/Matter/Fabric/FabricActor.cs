@@ -68,7 +68,14 @@ public sealed class FabricActor : ReceiveActor
             return new NodeRemovedReply(remove.NodeId);
         }));
         Receive<NodeUnreachable>(OnNodeUnreachable);
+        Receive<LabelNode>(OnLabelNode);
         Receive<GetNodes>(_ => Sender.Tell(new NodeList([.. _nodes.Values], new HashSet<ulong>(_available))));
+        Receive<SaveNetworkCredentials>(save => Reply(() =>
+        {
+            _store.SaveNetworkCredentials(save.Credentials, _settings.Time.GetUtcNow());
+            return new NetworkCredentialsSaved(save.Credentials.Kind);
+        }));
+        Receive<GetNetworkCredentials>(get => Reply(() => new NetworkCredentialsFound(get.Kind, _store.LoadNetworkCredentials(get.Kind))));
         Receive<GetNode>(get => Sender.Tell(_nodes.TryGetValue(get.NodeId, out var node)
             ? new NodeFound(node, _available.Contains(get.NodeId))
             : new UnknownNode(get.NodeId)));
@@ -172,6 +179,28 @@ public sealed class FabricActor : ReceiveActor
         _nodes[seen.NodeId] = updated;
         _available.Add(seen.NodeId);
         Context.System.EventStream.Publish(new NodeUpdated(updated, true));
+    }
+
+    private void OnLabelNode(LabelNode label)
+    {
+        if (_unavailable is not null || !_nodes.TryGetValue(label.NodeId, out var node))
+        {
+            return;
+        }
+
+        var updated = node with { Label = label.Label };
+        try
+        {
+            _store.SaveNode(updated);
+        }
+        catch (Exception e) when (e is StoreException or Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            _log.Warning("Node {0:X16}: label not written: {1}", label.NodeId, e.Message);
+            return;
+        }
+
+        _nodes[label.NodeId] = updated;
+        Context.System.EventStream.Publish(new NodeUpdated(updated, _available.Contains(label.NodeId)));
     }
 
     private void OnNodeUnreachable(NodeUnreachable unreachable)

@@ -41,6 +41,9 @@ public sealed record NodeSaved(ulong NodeId);
 /// <summary>The node answered from <paramref name="Address"/> at <paramref name="When"/> (no reply; publishes <see cref="NodeUpdated"/>).</summary>
 public sealed record NodeSeen(ulong NodeId, DateTimeOffset When, string? Address = null);
 
+/// <summary>Gives a node the job's label (no reply; publishes <see cref="NodeUpdated"/>; unknown nodes are ignored).</summary>
+public sealed record LabelNode(ulong NodeId, string Label);
+
 /// <summary>Forgets a node: <see cref="NodeRemovedReply"/> or <see cref="UnknownNode"/>; publishes <see cref="NodeRemoved"/>.</summary>
 public sealed record RemoveNode(ulong NodeId);
 
@@ -75,3 +78,16 @@ public sealed record NodeUpdated(NodeRecord Node, bool Available);
 
 /// <summary>Event stream: node_removed.</summary>
 public sealed record NodeRemoved(ulong NodeId);
+
+/// <summary>
+/// Stores the Wi-Fi credentials or Thread dataset BLE commissioning hands to devices (one of each; a new one
+/// replaces the old): <see cref="NetworkCredentialsSaved"/> or <see cref="FabricUnavailable"/>. ToString shows no secret.
+/// </summary>
+public sealed record SaveNetworkCredentials(NetworkCredentials Credentials);
+
+public sealed record NetworkCredentialsSaved(NetworkKind Kind);
+
+/// <summary>Answered with <see cref="NetworkCredentialsFound"/> (null when none is stored) or <see cref="FabricUnavailable"/>.</summary>
+public sealed record GetNetworkCredentials(NetworkKind Kind);
+
+public sealed record NetworkCredentialsFound(NetworkKind Kind, NetworkCredentials? Credentials);

@@ -28,7 +28,7 @@ public sealed class CommissioningFlowInteropTests() : Akka.TestKit.Xunit2.TestKi
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "ca-flow-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task The_flow_passes_pase_fail_safe_attestation_and_csr_then_stops_cleanly_at_the_root_certificate()
+    public async Task The_flow_passes_pase_attestation_csr_root_and_noc_then_rolls_back_cleanly()
     {
         const uint passcode = 20202051;
         await using var device = await MatterJsDevice.StartAsync(new MatterJsDeviceOptions { Passcode = passcode, Discriminator = 121 });
@@ -44,14 +44,15 @@ public sealed class CommissioningFlowInteropTests() : Akka.TestKit.Xunit2.TestKi
             await ExpectTerminatedAsync(flow, Step);
 
             var text = string.Join("\n", lines.Select(l => $"{l.Step}: {l.Text}"));
-            Assert.Equal(FlowStep.AddTrustedRootCertificate, failed.Step);
+            Assert.Equal(FlowStep.Case, failed.Step);
             Assert.Equal("commissioning_failed", failed.ErrorCode);
-            Assert.Contains("AddTrustedRootCertificate failed: Matter TLV certificate encoding is not available", failed.Reason);
             Assert.Contains("PASE session established", text);
             Assert.Contains("ReadInitialData: device vendor 0xFFF1, product 0x8000, fail-safe 60 s", text);
             Assert.Contains("ArmFailSafe: fail-safe armed for 60 s", text);
             Assert.Contains("Attestation: attestation verified: vendor 0xFFF1, product 0x8000 (test device)", text);
             Assert.Contains("CsrRequest: CSR received and signed by the device's DAC", text);
+            Assert.Contains("AddTrustedRootCertificate: root certificate added", text);
+            Assert.Contains("AddNoc: operational certificate added: node id", text);
             Assert.Contains("fail-safe disarmed: the device is commissionable again", text);
             Assert.DoesNotContain(passcode.ToString(), text + failed);
         }
