@@ -7,6 +7,7 @@ using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Core.Storage;
 using CommissioningActors.Protocol.Matter.InteractionModel;
 using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
 
 namespace CommissioningActors.Host.Tests.Interop.Nodes;
 
@@ -15,7 +16,7 @@ namespace CommissioningActors.Host.Tests.Interop.Nodes;
 /// PASE sessions through the session factory (a full secure session all the same) and the node record is
 /// seeded in the fabric registry by the test.
 /// </summary>
-public sealed class NodeManagerInteropTests() : Akka.TestKit.Xunit2.TestKit(StoreDispatcher), IDisposable
+public sealed class NodeManagerInteropTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(StoreDispatcher, output), IDisposable
 {
     private const string StoreDispatcher = """
         commissioning.store-dispatcher {
@@ -83,6 +84,7 @@ public sealed class NodeManagerInteropTests() : Akka.TestKit.Xunit2.TestKit(Stor
         var failed = await ExpectMsgAsync<NodeOperationFailed>(Step);
         var took = DateTime.UtcNow - started;
         Assert.Equal("node_unavailable", failed.ErrorCode);
+        output.WriteLine($"node_unavailable after {took.TotalSeconds:0.00} s: {failed.Message}");
         Assert.True(took < TimeSpan.FromSeconds(10), $"node_unavailable took {took.TotalSeconds:0.0} s");
         Assert.False((await fabric.Ask<NodeFound>(new GetNode(1), Step)).Available);
 
