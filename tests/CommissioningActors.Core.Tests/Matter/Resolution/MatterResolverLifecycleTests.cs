@@ -124,4 +124,37 @@ public sealed class MatterResolverLifecycleTests : TestKit
         second.Answer(MatterResolverActorTests.Device("FRESH", 42, "f.local", "127.0.0.1"));
         Assert.Equal("FRESH", ExpectMsg<CommissionableResolved>().InstanceName);
     }
+
+    [Fact]
+    public void Under_its_supervisor_a_crash_restarts_it_and_static_entries_still_answer()
+    {
+        var supervisor = Sys.ActorOf(ResolverSupervisorActor.Props(Settings, Open, new ManualClock()));
+        supervisor.Tell(new AddStaticOperational(7, 8, new IPEndPoint(IPAddress.Loopback, 5541)));
+        AwaitCondition(() => _opened.Count == 1);
+
+        Latest.ThrowOnSend = new InvalidOperationException("bug");
+        supervisor.Tell(new ResolveOperational(1, 2, Long));
+        Assert.Contains("restarted", ExpectMsg<ResolveFailed>().Reason);
+
+        AwaitCondition(() => _opened.Count == 2);
+        supervisor.Tell(new ResolveOperational(7, 8, Long));
+        Assert.Equal(5541, Assert.Single(ExpectMsg<OperationalResolved>().Addresses).Port);
+    }
+
+    [Fact]
+    public void A_resolver_that_keeps_crashing_stops_its_supervisor()
+    {
+        var supervisor = Sys.ActorOf(ResolverSupervisorActor.Props(Settings, Open, new ManualClock()));
+        Watch(supervisor);
+
+        for (var i = 0; i <= ResolverSupervisorActor.MaxRestarts; i++)
+        {
+            AwaitCondition(() => _opened.Count == i + 1);
+            Latest.ThrowOnSend = new InvalidOperationException("bug " + i);
+            supervisor.Tell(new ResolveOperational(1, (ulong)i, Long));
+            ExpectMsg<ResolveFailed>();
+        }
+
+        ExpectTerminated(supervisor);
+    }
 }
