@@ -45,7 +45,7 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
         // A child, so the gate (and with it every queued connect) goes when the proxy goes.
         _slots = gateSettings.SlotsFor(name);
-        _gate = Context.Watch(Context.ActorOf(ConnectGateActor.Props(proxyId, _slots, gateSettings.MaxWait, Context.Parent), "gate"));
+        _gate = Context.Watch(Context.ActorOf(ConnectGateActor.Props(proxyId, _slots, gateSettings.MaxWait), "gate"));
         AwaitingHello();
     }
 
