@@ -8,6 +8,7 @@ using CommissioningActors.Core.Streams;
 
 namespace CommissioningActors.Core.Events;
 
+/// <summary>A proxy as a dashboard shows it: its name and slot source from ProxyConnected, its slots from the GateState its gate published.</summary>
 public sealed record ProxyView(string Id, string Name, int Slots, int InUse, int Queued, SlotsSource SlotsSource = SlotsSource.Default);
 
 /// <summary>The subscribe_events snapshot: proxies with their slots, and job counts by status.</summary>
@@ -40,7 +41,9 @@ public sealed record DiscoveriesSuppressed(long Count, TimeSpan Window);
 /// </summary>
 public sealed class EventHubActor : ReceiveActor, IWithTimers
 {
-    private readonly Dictionary<string, ProxyView> _proxies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProxyConnected> _proxies = new(StringComparer.Ordinal);
+    // The last state each gate published, verbatim: the gate owns the counts, the hub only relays them.
+    private readonly Dictionary<string, GateState> _gates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobStatus> _jobs = new(StringComparer.Ordinal);
     private readonly RateWindow _announceBudget;
     private readonly DiscoverySettings _settings;
@@ -52,12 +55,13 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         _announceBudget = new RateWindow(settings.AnnouncePerWindow, settings.AnnounceWindow);
         Receive<ProxyConnected>(p =>
         {
-            _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0, p.SlotsSource);
+            _proxies[p.ProxyId] = p;
             Publish(p);
         });
         Receive<ProxyDisconnected>(p =>
         {
             _proxies.Remove(p.ProxyId);
+            _gates.Remove(p.ProxyId);
             Publish(p);
         });
         Receive<NewDeviceDiscovered>(OnNewDevice);
@@ -68,9 +72,18 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
                 Publish(new DiscoveriesSuppressed(suppressed, _settings.AnnounceWindow));
             }
         });
-        Receive<SlotAcquired>(e => Occupancy(e.ProxyId, e.InUse, e.Queued, e));
-        Receive<SlotReleased>(e => Occupancy(e.ProxyId, e.InUse, e.Queued, e));
-        Receive<ConnectQueued>(e => Occupancy(e.ProxyId, e.InUse, e.Queued, e));
+        // Only for listed proxies: before ProxyConnected nothing can hold a lease (attempts learn the gate from
+        // the manager after the handshake), and a state arriving after ProxyDisconnected must not bring it back.
+        Receive<GateState>(g =>
+        {
+            if (_proxies.ContainsKey(g.ProxyId))
+            {
+                _gates[g.ProxyId] = g;
+            }
+        });
+        Receive<SlotAcquired>(Publish);
+        Receive<SlotReleased>(Publish);
+        Receive<ConnectQueued>(Publish);
         Receive<JobLifecycleChanged>(e =>
         {
             _jobs[e.JobId] = e.State.Status;
@@ -108,7 +121,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     {
         foreach (var type in new[]
                  {
-                     typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(NewDeviceDiscovered), typeof(SlotAcquired),
+                     typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(NewDeviceDiscovered), typeof(GateState), typeof(SlotAcquired),
                      typeof(SlotReleased), typeof(ConnectQueued), typeof(JobLifecycleChanged), typeof(JobEvicted),
                      typeof(NodeAdded), typeof(NodeUpdated), typeof(NodeRemoved),
                  })
@@ -133,19 +146,13 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         Publish(discovered);
     }
 
-    private void Occupancy(string proxyId, int inUse, int queued, object e)
-    {
-        if (_proxies.TryGetValue(proxyId, out var view))
-        {
-            _proxies[proxyId] = view with { InUse = inUse, Queued = queued };
-        }
-
-        Publish(e);
-    }
-
     private InitialState Snapshot() => new(
-        _proxies.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList(),
+        _proxies.Values.OrderBy(p => p.ProxyId, StringComparer.Ordinal).Select(View).ToList(),
         _jobs.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()));
+
+    private ProxyView View(ProxyConnected p) => _gates.TryGetValue(p.ProxyId, out var g)
+        ? new ProxyView(p.ProxyId, p.Name, g.Slots, g.InUse, g.Queued, p.SlotsSource)
+        : new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0, p.SlotsSource);
 
     private void Publish(object e) => _subscribers.Publish(e, Self);
 
