@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using CommissioningActors.Benchmarks.Support;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 using CommissioningActors.Simulator;
 
 namespace CommissioningActors.Benchmarks;

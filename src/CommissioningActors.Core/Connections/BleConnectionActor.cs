@@ -3,6 +3,7 @@ using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Connections;

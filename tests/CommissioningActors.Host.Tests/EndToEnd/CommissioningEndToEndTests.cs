@@ -8,6 +8,7 @@ using CommissioningActors.Core.Proxies;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 using CommissioningActors.Simulator;
 
 namespace CommissioningActors.Host.Tests.EndToEnd;
