@@ -32,7 +32,8 @@ public sealed record SlotDenied(string ProxyId, BleProxyError Error) : IDeadLett
 /// Supervisor's release: every waiter is denied, the generation is bumped, and every holder hears
 /// ConnectsAborted so a connect completing afterwards is torn down instead of keeping the slot.
 /// </summary>
-public sealed record AbortPendingConnects(string Reason);
+/// <remarks>It can race the gate's own stop (its proxy left): that is no news, so no dead-letter log line.</remarks>
+public sealed record AbortPendingConnects(string Reason) : IDeadLetterSuppression;
 
 /// <summary>Told to every holder on abort; a holder whose lease generation is older tears its connection down.</summary>
 /// <remarks>Holders that already stopped are the normal case at the end of an attempt: no dead-letter log line.</remarks>
