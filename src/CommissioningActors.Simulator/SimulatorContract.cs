@@ -11,7 +11,17 @@ public sealed record SimulatedDevice(
     string ManualCode,
     string? QrCode = null,
     int Rssi = -60,
-    bool HasAdditionalData = false);
+    bool HasAdditionalData = false,
+    AddressRotation? Rotation = null)
+{
+    /// <summary>Where the device advertises and accepts connects now (null rotation: every address, as before).</summary>
+    public bool IsCurrent(string address) =>
+        Rotation is null || string.Equals(Addresses[Math.Min(Rotation.Index, Addresses.Count - 1)], address, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The addresses advertised now: all of them without rotation, else the current one.</summary>
+    public IEnumerable<string> AdvertisedAddresses =>
+        Rotation is null ? Addresses : [Addresses[Math.Min(Rotation.Index, Addresses.Count - 1)]];
+}
 
 public enum SlotExhaustionStyle
 {
@@ -74,6 +84,7 @@ public sealed record SimulatorOptions
     public IReadOnlyList<SimulatedDevice> Devices { get; init; } = DefaultDevices.All;
     public SimulatorLatencies Latencies { get; init; } = new();
     public SimulatorFaults Faults { get; init; } = new();
+    public SimulatorRadio Radio { get; init; } = new();
     public int Mtu { get; init; } = 247;
 
     /// <summary>Sent as "Authorization: Bearer {Token}" on the WebSocket upgrade when set.</summary>

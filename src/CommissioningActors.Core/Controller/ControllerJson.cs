@@ -163,7 +163,7 @@ public static class ControllerJson
         JobEvicted e => ("job_evicted", new JsonObject { ["job_id"] = e.JobId }),
         ProxyConnected p => ("proxy_connected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["slots"] = p.Slots, ["slots_source"] = SlotsSourceName(p.SlotsSource) }),
         ProxyDisconnected p => ("proxy_disconnected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["reason"] = p.Reason }),
-        DeviceSeen d => ("device_discovered", new JsonObject
+        NewDeviceDiscovered { Sighting: var d } => ("device_discovered", new JsonObject
         {
             ["proxy_id"] = d.ProxyId,
             ["address"] = d.Address,

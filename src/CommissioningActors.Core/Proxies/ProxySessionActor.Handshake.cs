@@ -48,7 +48,7 @@ public sealed partial class ProxySessionActor
             // gate (and with it every queued connect) goes when the proxy goes.
             var capacity = _gateSettings.CapacityFor(_configName, hello.ConnectionSlots);
             _gate = Context.Watch(Context.ActorOf(
-                ConnectGateActor.Props(_proxyId, capacity.Slots, _gateSettings.MaxWait, Context.Parent), "gate"));
+                ConnectGateActor.Props(_proxyId, capacity.Slots, _gateSettings.MaxWait), "gate"));
             Send(new HelloResponse(BleProxyCodec.ProtocolVersion));
             _ready = true;
             _log.Info("Proxy {0} ({1}) connected: handshake complete, {2} connection slot(s) from {3}",

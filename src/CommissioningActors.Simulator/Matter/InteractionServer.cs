@@ -223,6 +223,12 @@ public sealed class InteractionServer(DeviceDataModel model, Func<TimeSpan> cloc
             {
                 result = CommandResult.Fail(e.Status);
             }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                // A simulated device answers FAILURE rather than let one command take the device down.
+                log?.Invoke($"invoke {path} failed inside the device: {e.GetType().Name}");
+                result = CommandResult.Fail(ImStatusCode.Failure);
+            }
         }
 
         if (!result.Status.IsSuccess)

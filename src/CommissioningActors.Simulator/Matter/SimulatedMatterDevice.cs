@@ -24,6 +24,7 @@ public sealed partial class SimulatedMatterDevice : IDisposable
     private readonly Dictionary<ushort, DeviceSession> _secure = [];
     private readonly Dictionary<(IMatterDeviceLink Link, ulong Node), DeviceSession> _unsecured = [];
     private readonly Action<string> _log;
+    private readonly HashSet<ushort> _closing = [];
 
     public SimulatedMatterDevice(SimulatedDeviceOptions options, DeviceAttestationCredentials? attestation = null)
     {
@@ -93,6 +94,8 @@ public sealed partial class SimulatedMatterDevice : IDisposable
                     Handle(session, session.Exchanges.Receive(opened.Value!));
                 }
             }
+
+            CloseDeferred();
         }
     }
 
@@ -107,6 +110,7 @@ public sealed partial class SimulatedMatterDevice : IDisposable
             }
 
             State.CheckFailSafe();
+            CloseDeferred();
         }
     }
 
@@ -184,6 +188,8 @@ public sealed partial class SimulatedMatterDevice : IDisposable
             if (message.Exchange.Is(SecureChannelOpcode.StatusReport) && StatusReport.Decode(message.Payload) is { IsOk: true } report
                 && report.Value!.ProtocolCode == (ushort)SecureChannelStatusCode.CloseSession)
             {
+                // Acknowledge first (MRP): the peer would otherwise retransmit into a session that is gone.
+                Handle(session, session.Exchanges.Close(deliver.Exchange));
                 CloseSession(session.LocalSessionId);
                 return;
             }
@@ -224,13 +230,17 @@ public sealed partial class SimulatedMatterDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// A fabric's CASE sessions close once the current message is handled: the command that removed the fabric
+    /// (RemoveFabric, ArmFailSafe 0) still gets its response on one of them.
+    /// </summary>
     private void OnFabricRemoved(byte index)
     {
         foreach (var session in _secure.Values.Where(s => s.FabricIndex == index).ToList())
         {
             if (session.IsCase)
             {
-                CloseSession(session.LocalSessionId);
+                _closing.Add(session.LocalSessionId);
             }
             else
             {
@@ -245,8 +255,18 @@ public sealed partial class SimulatedMatterDevice : IDisposable
         _log("fail-safe expired: commissioning state reverted, PASE sessions closed");
         foreach (var session in _secure.Values.Where(s => !s.IsCase).ToList())
         {
-            CloseSession(session.LocalSessionId);
+            _closing.Add(session.LocalSessionId);
         }
+    }
+
+    private void CloseDeferred()
+    {
+        foreach (var id in _closing)
+        {
+            CloseSession(id);
+        }
+
+        _closing.Clear();
     }
 
     private void CloseSession(ushort id)

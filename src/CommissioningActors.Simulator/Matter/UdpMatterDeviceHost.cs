@@ -71,7 +71,15 @@ public sealed class UdpMatterDeviceHost : IAsyncDisposable
             }
 
             var from = (IPEndPoint)received.RemoteEndPoint;
-            _device.Receive(LinkFor(from), buffer.AsMemory(0, received.ReceivedBytes).ToArray());
+            try
+            {
+                _device.Receive(LinkFor(from), buffer.AsMemory(0, received.ReceivedBytes).ToArray());
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One bad datagram must not stop the device serving everyone else.
+                _device.Options.Log?.Invoke($"dropped a datagram from {from}: {e.GetType().Name}");
+            }
         }
     }
 
@@ -101,7 +109,14 @@ public sealed class UdpMatterDeviceHost : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
             {
-                _device.Tick();
+                try
+                {
+                    _device.Tick();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    _device.Options.Log?.Invoke($"device tick failed: {e.GetType().Name}");
+                }
             }
         }
         catch (OperationCanceledException)

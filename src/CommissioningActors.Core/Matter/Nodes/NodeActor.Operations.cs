@@ -29,8 +29,7 @@ public sealed partial class NodeActor
                 });
                 break;
             case PlannedOperation.Invoke invoke:
-                Converse(NodeInteraction.Invoke(new InvokeClient(invoke.Path, invoke.Fields, invoke.TimedTimeoutMs)), result =>
-                    Finish(new NodeCommandInvoked(NodeId, NodeRequests.ResponseJson((InvokeResult)result, invoke.Spec))));
+                RunInvoke(invoke);
                 break;
             case PlannedOperation.Decommission:
                 Decommission();
@@ -38,10 +37,29 @@ public sealed partial class NodeActor
         }
     }
 
-    private void Converse(NodeInteraction interaction, Action<object> onDone)
+    /// <summary>
+    /// A command the device says needs a timed interaction (one the catalogue does not know as timed, or
+    /// invoked by id) is sent again as a timed invoke: the device did not run it the first time.
+    /// </summary>
+    private void RunInvoke(PlannedOperation.Invoke invoke) =>
+        Converse(NodeInteraction.Invoke(new InvokeClient(invoke.Path, invoke.Fields, invoke.TimedTimeoutMs)),
+            result => Finish(new NodeCommandInvoked(NodeId, NodeRequests.ResponseJson((InvokeResult)result, invoke.Spec))),
+            error =>
+            {
+                if (error.Status?.Status != ImStatusCode.NeedsTimedInteraction || invoke.TimedTimeoutMs is not null)
+                {
+                    return false;
+                }
+
+                RunInvoke(invoke with { TimedTimeoutMs = _settings.TimedInvokeTimeoutMs });
+                return true;
+            });
+
+    /// <summary><paramref name="onFailed"/> may take over a failure the device answered (true: handled, no reply yet).</summary>
+    private void Converse(NodeInteraction interaction, Action<object> onDone, Func<ImError, bool>? onFailed = null)
     {
         var id = ++_conversationIds;
-        _conversation = new ActiveConversation(id, interaction, onDone);
+        _conversation = new ActiveConversation(id, interaction, onDone, onFailed);
         var first = interaction.Start();
         _session!.Tell(new StartConversation(id, MatterProtocolId.InteractionModel, (byte)first.Opcode, first.Payload, _settings.RequestTimeout, Limits));
     }
@@ -90,7 +108,11 @@ public sealed partial class NodeActor
             case InteractionStep.Failed failed:
                 End(conversation.Id, failed.Final);
                 Seen();
-                Finish(Failed("command_failed", failed.Error.Message));
+                if (conversation.OnFailed?.Invoke(failed.Error) != true)
+                {
+                    Finish(Failed("command_failed", failed.Error.Message));
+                }
+
                 break;
         }
     }
@@ -167,7 +189,7 @@ public sealed partial class NodeActor
         Context.Parent.Tell(new Gone(NodeId));
     }
 
-    private sealed record ActiveConversation(long Id, NodeInteraction Interaction, Action<object> OnDone);
+    private sealed record ActiveConversation(long Id, NodeInteraction Interaction, Action<object> OnDone, Func<ImError, bool>? OnFailed);
 
     private sealed record FabricTimedOut
     {

@@ -16,54 +16,17 @@ using Xunit;
 
 namespace CommissioningActors.Core.Tests.Matter.Nodes;
 
-/// <summary>The node manager with a probe for the fabric registry and fake sessions the test plays.</summary>
-public sealed class NodeManagerActorTests : TestKit
+/// <summary>The node manager: lookups, sessions, queueing, idle close, unreachable nodes.</summary>
+public sealed class NodeManagerActorTests : NodeTestBase
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-    private static readonly AttributePath OnOff = new(1, 6, 0);
-    private readonly TestProbe _fabric;
-    private readonly TestProbe _sessions;
-
-    public NodeManagerActorTests()
-    {
-        _fabric = CreateTestProbe("fabric");
-        _sessions = CreateTestProbe("sessions");
-    }
-
-    private static NodeRecord Node(ulong id, params string[] addresses) =>
-        new(id, 0xFFF1, 0x8000, null, "udp", addresses, DateTimeOffset.UnixEpoch, null);
-
-    private IActorRef Manager(NodeManagerSettings? settings = null, IActorRef? resolver = null) =>
-        Sys.ActorOf(NodeManagerActor.Props(_fabric, ActorRefs.Nobody, (channel, owner, _) =>
-            Props.Create(() => new FakeSession(channel, owner, _sessions)), settings ?? new NodeManagerSettings(), resolver));
-
-    /// <summary>Answers the manager's GetNode for <paramref name="node"/>.</summary>
-    private async Task Found(NodeRecord node)
-    {
-        await _fabric.ExpectMsgAsync<GetNode>(g => g.NodeId == node.NodeId, Wait);
-        _fabric.Reply(new NodeFound(node, true));
-    }
-
-    private async Task<FakeSession.Started> Opened()
-    {
-        var started = await _sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
-        started.Owner.Tell(new SessionReady(1, 2, SecureSessionParameters.Defaults, []), started.Session);
-        return started;
-    }
-
-    private static ConversationMessage Report(long id, bool value, bool more = false, AttributePath? path = null) =>
-        new(id, MatterProtocolId.InteractionModel, (byte)InteractionModelOpcode.ReportData, new ReportDataMessage(
-            [AttributeReportIB.Of(new AttributeDataIB(path ?? OnOff, new TlvElement(TlvTag.Context(2), value ? TlvBool.True : TlvBool.False)))],
-            MoreChunkedMessages: more).Encode());
-
     [Fact]
     public async Task A_node_the_fabric_does_not_know_gets_unknown_node()
     {
         var manager = Manager();
         manager.Tell(new ReadNodeAttribute(42, OnOff));
 
-        await _fabric.ExpectMsgAsync<GetNode>(g => g.NodeId == 42, Wait);
-        _fabric.Reply(new UnknownNode(42));
+        await Fabric.ExpectMsgAsync<GetNode>(g => g.NodeId == 42, Wait);
+        Fabric.Reply(new UnknownNode(42));
 
         var failed = await ExpectMsgAsync<NodeOperationFailed>(Wait);
         Assert.Equal(("unknown_node", 42UL), (failed.ErrorCode, failed.NodeId));
@@ -78,15 +41,15 @@ public sealed class NodeManagerActorTests : TestKit
 
         var started = await Opened();
         Assert.Equal("udp 127.0.0.1:5541", started.Peer);
-        var start = await _sessions.ExpectMsgAsync<StartConversation>(Wait);
+        var start = await Sessions.ExpectMsgAsync<StartConversation>(Wait);
         Assert.Equal((byte)InteractionModelOpcode.ReadRequest, start.Opcode);
         started.Owner.Tell(Report(start.RequestId, true), started.Session);
 
-        var end = await _sessions.ExpectMsgAsync<EndConversation>(Wait);
+        var end = await Sessions.ExpectMsgAsync<EndConversation>(Wait);
         Assert.Equal((byte)InteractionModelOpcode.StatusResponse, end.Opcode);
         var read = await ExpectMsgAsync<NodeAttributeRead>(Wait);
         Assert.Equal(("1/6/0", "true"), (read.Path, read.Value!.ToJsonString()));
-        var seen = await _fabric.ExpectMsgAsync<NodeSeen>(Wait);
+        var seen = await Fabric.ExpectMsgAsync<NodeSeen>(Wait);
         Assert.Equal((7UL, "udp 127.0.0.1:5541"), (seen.NodeId, seen.Address));
     }
 
@@ -97,14 +60,14 @@ public sealed class NodeManagerActorTests : TestKit
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
         var started = await Opened();
-        var start = await _sessions.ExpectMsgAsync<StartConversation>(Wait);
+        var start = await Sessions.ExpectMsgAsync<StartConversation>(Wait);
 
         started.Owner.Tell(Report(start.RequestId, false, more: true, path: new AttributePath(1, 6, 0x4000)), started.Session);
-        var ack = await _sessions.ExpectMsgAsync<ContinueConversation>(Wait);
+        var ack = await Sessions.ExpectMsgAsync<ContinueConversation>(Wait);
         Assert.Equal((byte)InteractionModelOpcode.StatusResponse, ack.Opcode);
         started.Owner.Tell(Report(start.RequestId, true), started.Session);
 
-        await _sessions.ExpectMsgAsync<EndConversation>(Wait);
+        await Sessions.ExpectMsgAsync<EndConversation>(Wait);
         Assert.Equal("true", (await ExpectMsgAsync<NodeAttributeRead>(Wait)).Value!.ToJsonString());
     }
 
@@ -115,7 +78,7 @@ public sealed class NodeManagerActorTests : TestKit
         var first = CreateTestProbe();
         manager.Tell(new ReadNodeAttribute(7, OnOff), first);
         await Found(Node(7, "udp 127.0.0.1:5541"));
-        var started = await _sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
+        var started = await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
         var second = CreateTestProbe();
         var third = CreateTestProbe();
         manager.Tell(new ReadNodeAttribute(7, OnOff), second);
@@ -125,9 +88,9 @@ public sealed class NodeManagerActorTests : TestKit
         started.Owner.Tell(new SessionReady(1, 2, SecureSessionParameters.Defaults, []), started.Session);
         foreach (var probe in new[] { first, second })
         {
-            var start = await _sessions.ExpectMsgAsync<StartConversation>(Wait);
+            var start = await Sessions.ExpectMsgAsync<StartConversation>(Wait);
             started.Owner.Tell(Report(start.RequestId, true), started.Session);
-            await _sessions.ExpectMsgAsync<EndConversation>(Wait);
+            await Sessions.ExpectMsgAsync<EndConversation>(Wait);
             await probe.ExpectMsgAsync<NodeAttributeRead>(Wait);
         }
     }
@@ -139,19 +102,19 @@ public sealed class NodeManagerActorTests : TestKit
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
         var started = await Opened();
-        var start = await _sessions.ExpectMsgAsync<StartConversation>(Wait);
+        var start = await Sessions.ExpectMsgAsync<StartConversation>(Wait);
         started.Owner.Tell(Report(start.RequestId, true), started.Session);
         await ExpectMsgAsync<NodeAttributeRead>(Wait);
         Watch(started.Session);
 
-        await _sessions.ExpectMsgAsync<EndConversation>(Wait);
-        await _sessions.ExpectMsgAsync<CloseSecureSession>(Wait);
+        await Sessions.ExpectMsgAsync<EndConversation>(Wait);
+        await Sessions.ExpectMsgAsync<CloseSecureSession>(Wait);
         await ExpectTerminatedAsync(started.Session, Wait);
 
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         var again = await Opened();
         Assert.NotEqual(started.Session, again.Session);
-        var next = await _sessions.ExpectMsgAsync<StartConversation>(Wait);
+        var next = await Sessions.ExpectMsgAsync<StartConversation>(Wait);
         again.Owner.Tell(Report(next.RequestId, false), again.Session);
         Assert.Equal("false", (await ExpectMsgAsync<NodeAttributeRead>(Wait)).Value!.ToJsonString());
     }
@@ -166,15 +129,15 @@ public sealed class NodeManagerActorTests : TestKit
         manager.Tell(new InvokeNodeCommand(7, 1, 6, "On", null, null), queued);
         await Found(Node(7, "udp 127.0.0.1:5541"));
         var started = await Opened();
-        var start = await _sessions.ExpectMsgAsync<StartConversation>(Wait);
-        await _fabric.ExpectMsgAsync<NodeSeen>(Wait); // the session opened
+        var start = await Sessions.ExpectMsgAsync<StartConversation>(Wait);
+        await Fabric.ExpectMsgAsync<NodeSeen>(Wait); // the session opened
 
         started.Owner.Tell(new RequestFailed(start.RequestId, RequestFailureKind.NotAcknowledged, "udp 127.0.0.1:5541 did not acknowledge"), started.Session);
 
         Assert.Equal("node_unavailable", (await ExpectMsgAsync<NodeOperationFailed>(Wait)).ErrorCode);
         Assert.Equal("node_unavailable", (await queued.ExpectMsgAsync<NodeOperationFailed>(Wait)).ErrorCode);
-        Assert.Equal(7UL, (await _fabric.ExpectMsgAsync<NodeUnreachable>(Wait)).NodeId);
-        await _sessions.ExpectMsgAsync<CloseSecureSession>(Wait);
+        Assert.Equal(7UL, (await Fabric.ExpectMsgAsync<NodeUnreachable>(Wait)).NodeId);
+        await Sessions.ExpectMsgAsync<CloseSecureSession>(Wait);
     }
 
     [Fact]
@@ -183,13 +146,13 @@ public sealed class NodeManagerActorTests : TestKit
         var manager = Manager(new NodeManagerSettings { OpenTimeout = TimeSpan.FromMilliseconds(300) });
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
-        var started = await _sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
+        var started = await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
         Watch(started.Session);
 
         var failed = await ExpectMsgAsync<NodeOperationFailed>(Wait);
         Assert.Equal("node_unavailable", failed.ErrorCode);
         Assert.Contains("no secure session", failed.Message);
-        await _fabric.ExpectMsgAsync<NodeUnreachable>(Wait);
+        await Fabric.ExpectMsgAsync<NodeUnreachable>(Wait);
         await ExpectTerminatedAsync(started.Session, Wait);
     }
 
@@ -200,10 +163,10 @@ public sealed class NodeManagerActorTests : TestKit
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541", "ble AA:BB", "udp [::1]:5542"));
 
-        var first = await _sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
+        var first = await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
         Assert.Equal("udp 127.0.0.1:5541", first.Peer);
         first.Owner.Tell(new SessionEstablishmentFailed(null, "did not answer"), first.Session);
-        var second = await _sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
+        var second = await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
         Assert.Equal("udp [::1]:5542", second.Peer);
         second.Owner.Tell(new SessionEstablishmentFailed(null, "did not answer"), second.Session);
 
@@ -217,10 +180,10 @@ public sealed class NodeManagerActorTests : TestKit
     {
         var resolver = CreateTestProbe();
         var manager = Manager(resolver: resolver);
-        var getFabric = await _fabric.ExpectMsgAsync<GetFabric>(Wait);
+        var getFabric = await Fabric.ExpectMsgAsync<GetFabric>(Wait);
         _ = getFabric;
         using var authority = FabricAuthority.Create(0x1234, 0x5678, TimeProvider.System);
-        _fabric.Reply(new FabricInfo(0x1234, 0xFFF1, 99, authority.RootCertificate, new byte[16]));
+        Fabric.Reply(new FabricInfo(0x1234, 0xFFF1, 99, authority.RootCertificate, new byte[16]));
 
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
@@ -228,7 +191,7 @@ public sealed class NodeManagerActorTests : TestKit
         Assert.Equal(7UL, resolve.NodeId);
         resolver.Reply(new OperationalResolved(resolve.CompressedFabricId, 7, [new IPEndPoint(IPAddress.Loopback, 6000)]));
 
-        Assert.Equal("udp 127.0.0.1:6000", (await _sessions.ExpectMsgAsync<FakeSession.Started>(Wait)).Peer);
+        Assert.Equal("udp 127.0.0.1:6000", (await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait)).Peer);
     }
 
     [Theory]
@@ -245,6 +208,6 @@ public sealed class NodeManagerActorTests : TestKit
         Assert.Equal("invalid_args", (await ExpectMsgAsync<NodeOperationFailed>(Wait)).ErrorCode);
         // A valid read after it is the first thing to open a session.
         manager.Tell(new ReadNodeAttribute(7, OnOff));
-        await _sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
+        await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
     }
 }

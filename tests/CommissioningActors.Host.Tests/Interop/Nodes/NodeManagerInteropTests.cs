@@ -7,6 +7,7 @@ using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Core.Storage;
 using CommissioningActors.Protocol.Matter.InteractionModel;
 using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
 
 namespace CommissioningActors.Host.Tests.Interop.Nodes;
 
@@ -15,7 +16,7 @@ namespace CommissioningActors.Host.Tests.Interop.Nodes;
 /// PASE sessions through the session factory (a full secure session all the same) and the node record is
 /// seeded in the fabric registry by the test.
 /// </summary>
-public sealed class NodeManagerInteropTests() : Akka.TestKit.Xunit2.TestKit(StoreDispatcher), IDisposable
+public sealed class NodeManagerInteropTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(StoreDispatcher, output), IDisposable
 {
     private const string StoreDispatcher = """
         commissioning.store-dispatcher {
@@ -83,6 +84,7 @@ public sealed class NodeManagerInteropTests() : Akka.TestKit.Xunit2.TestKit(Stor
         var failed = await ExpectMsgAsync<NodeOperationFailed>(Step);
         var took = DateTime.UtcNow - started;
         Assert.Equal("node_unavailable", failed.ErrorCode);
+        output.WriteLine($"node_unavailable after {took.TotalSeconds:0.00} s: {failed.Message}");
         Assert.True(took < TimeSpan.FromSeconds(10), $"node_unavailable took {took.TotalSeconds:0.0} s");
         Assert.False((await fabric.Ask<NodeFound>(new GetNode(1), Step)).Available);
 
@@ -95,6 +97,33 @@ public sealed class NodeManagerInteropTests() : Akka.TestKit.Xunit2.TestKit(Stor
         Assert.Null(await Invoke(manager, new InvokeNodeCommand(1, 1, 6, "On", null, null)));
         Assert.True((await Read(manager, 1, 6, 0)).GetValue<bool>());
         Assert.True((await fabric.Ask<NodeFound>(new GetNode(1), Step)).Available);
+    }
+
+    [Fact]
+    public async Task A_command_that_must_be_timed_is_sent_after_a_timed_request()
+    {
+        const uint passcode = 20202076;
+        await using var device = await MatterJsDevice.StartAsync(new MatterJsDeviceOptions { Passcode = passcode, Discriminator = 176 });
+        var (manager, _) = await Start(device, passcode);
+
+        manager.Tell(new InvokeNodeCommand(1, 0, ClusterIds.AdministratorCommissioning, "OpenCommissioningWindow", null,
+            new JsonObject
+            {
+                ["commissioningTimeout"] = 180,
+                ["pakePasscodeVerifier"] = Convert.ToBase64String(new byte[97]),
+                ["discriminator"] = 3001,
+                ["iterations"] = 1000,
+                ["salt"] = Convert.ToBase64String(new byte[16]),
+            }));
+        // Past the timed-interaction check, the device runs the command: its window is already open (Busy, 2).
+        var busy = await ExpectMsgAsync<NodeOperationFailed>(Step);
+        Assert.Equal("command_failed", busy.ErrorCode);
+        Assert.EndsWith("0/0x003C/0x00: FAILURE (0x01), cluster status 2", busy.Message);
+        Assert.DoesNotContain(new string('A', 40), busy.Message); // the verifier is not echoed
+
+        // By id, the catalogue still knows it is timed: WindowNotOpen (4), as the open window is not one it opened.
+        manager.Tell(new InvokeNodeCommand(1, 0, ClusterIds.AdministratorCommissioning, null, 2, null));
+        Assert.EndsWith("0/0x003C/0x02: FAILURE (0x01), cluster status 4", (await ExpectMsgAsync<NodeOperationFailed>(Step)).Message);
     }
 
     [Fact]

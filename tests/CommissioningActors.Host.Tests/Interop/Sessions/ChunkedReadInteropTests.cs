@@ -3,6 +3,7 @@ using CommissioningActors.Core.Matter.Sessions;
 using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Protocol.Matter.InteractionModel;
 using CommissioningActors.Protocol.Matter.Messages;
+using Xunit.Abstractions;
 
 namespace CommissioningActors.Host.Tests.Interop.Sessions;
 
@@ -11,7 +12,7 @@ namespace CommissioningActors.Host.Tests.Interop.Sessions;
 /// message, so the device sends ReportData chunks (MoreChunkedMessages), each acknowledged with a
 /// StatusResponse on the same exchange, until the last; and the conversation's caps hold.
 /// </summary>
-public sealed class ChunkedReadInteropTests : Akka.TestKit.Xunit2.TestKit
+public sealed class ChunkedReadInteropTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
 
@@ -46,6 +47,7 @@ public sealed class ChunkedReadInteropTests : Akka.TestKit.Xunit2.TestKit
             }
         }
 
+        output.WriteLine($"wildcard read of endpoint 0: {chunks} chunks, {result.Attributes.Count} attributes");
         Assert.True(chunks >= 2, $"the read came in {chunks} chunk(s)");
         Assert.True(result.Attributes.Count > 40, $"{result.Attributes.Count} attributes");
         Assert.Equal("matter.js fixture", result.Get(new AttributePath(0, 0x28, 1)).Value!.AsString());
@@ -77,6 +79,24 @@ public sealed class ChunkedReadInteropTests : Akka.TestKit.Xunit2.TestKit
         var read = new ReadRequestMessage([new AttributePath(0, 0x28, 1)], FabricFiltered: true).Encode();
         session.Tell(new SendRequest(2, MatterProtocolId.InteractionModel, (byte)InteractionModelOpcode.ReadRequest, read));
         Assert.Equal(2, (await ExpectMsgAsync<RequestSucceeded>(Step)).RequestId);
+    }
+
+    [Fact]
+    public async Task A_conversation_whose_owner_stops_answering_times_out_and_frees_its_exchange()
+    {
+        const uint passcode = 20202077;
+        await using var device = await MatterJsDevice.StartAsync(new MatterJsDeviceOptions { Passcode = passcode, Discriminator = 177 });
+        var session = await Open(device, passcode);
+
+        var start = new ReadClient([new AttributePath(0, null, null)]).Start();
+        session.Tell(new StartConversation(1, MatterProtocolId.InteractionModel, (byte)start.Opcode, start.Payload, TimeSpan.FromSeconds(1)));
+        await ExpectMsgAsync<ConversationMessage>(Step);
+
+        // No ContinueConversation: the conversation's deadline also bounds its owner.
+        var failed = await ExpectMsgAsync<RequestFailed>(Step);
+        Assert.Equal((1L, RequestFailureKind.Timeout), (failed.RequestId, failed.Kind));
+        session.Tell(new ContinueConversation(1, (byte)InteractionModelOpcode.StatusResponse, StatusResponseMessage.Success.Encode()));
+        Assert.Equal(RequestFailureKind.SessionUnavailable, (await ExpectMsgAsync<RequestFailed>(Step)).Kind);
     }
 
     private async Task<IActorRef> Open(MatterJsDevice device, uint passcode)

@@ -25,4 +25,30 @@ public sealed class SimulatedDeviceInteropTests(ITestOutputHelper output)
         Assert.Equal(run.Controller.GetProperty("fabricId").GetString(), fabric.FabricId.ToString());
         Assert.False(device.Inspect(s => s.OnOff));
     }
+
+    [Fact]
+    public async Task A_device_whose_CommissioningComplete_is_faulted_fails_matter_js_at_that_step_and_its_disarm_leaves_the_device_empty()
+    {
+        using var device = new SimulatedMatterDevice(new SimulatedDeviceOptions
+        {
+            OnNetwork = true,
+            Fault = DeviceFaultStep.CommissioningComplete,
+            Log = output.WriteLine,
+        });
+        await using var host = UdpMatterDeviceHost.Start(device);
+
+        var run = await MatterJsController.RunAsync([(host.EndPoint, device.Options.Passcode)], interact: false, timeout: TimeSpan.FromSeconds(30));
+
+        output.WriteLine(run.ToString());
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Empty(run.Named("commissioned"));
+
+        // matter.js disarms over CASE (ArmFailSafe 0); the device answers on that session before it closes it,
+        // so the controller fails at once at the step, not at its deadline, and the device keeps nothing.
+        var failed = Assert.Single(run.Named("failed"));
+        Assert.Equal("commission", failed.GetProperty("step").GetString());
+        Assert.Contains("InvalidAuthentication", failed.GetProperty("message").GetString());
+        Assert.Empty(device.Inspect(s => s.Fabrics.ToList()));
+        Assert.False(device.Inspect(s => s.FailSafe.IsArmed));
+    }
 }
