@@ -1,5 +1,8 @@
+using Akka.Actor;
+using Akka.TestKit;
 using CommissioningActors.Core.Matter.Commissioning;
 using CommissioningActors.Core.Matter.Fabric;
+using CommissioningActors.Core.Matter.Resolution;
 using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Core.Storage;
 using CommissioningActors.Protocol.Matter.Certificates;
@@ -9,9 +12,9 @@ using Microsoft.Data.Sqlite;
 namespace CommissioningActors.Host.Tests.Interop.SimulatedDevice;
 
 /// <summary>
-/// Our own commissioning flow actor against the simulated device over UDP on loopback, as far as the flow goes in
-/// this build (it stops before CASE and disarms the fail-safe): the device's ArmFailSafe 0 takes back the root,
-/// NOC and ACL, and a fault-knob step fails the flow there.
+/// Our own commissioning flow actor against the simulated device over UDP on loopback, stopped before CASE (a
+/// resolver that finds nothing and no fallback): the device's ArmFailSafe 0 takes back the root, NOC and ACL, and
+/// a fault-knob step fails the flow there.
 /// </summary>
 public sealed class SimulatedDeviceFlowTests() : Akka.TestKit.Xunit2.TestKit(StoreDispatcher), IDisposable
 {
@@ -40,11 +43,33 @@ public sealed class SimulatedDeviceFlowTests() : Akka.TestKit.Xunit2.TestKit(Sto
         Assert.Contains("AddNoc: operational certificate added: node id", text);
         Assert.Contains("fail-safe disarmed: the device is commissionable again", text);
         Assert.Equal(FlowStep.Case, failed.Step);
+        Assert.Equal("operational_discovery_failed", failed.ErrorCode);
 
         Assert.Empty(device.Inspect(s => s.Fabrics.ToList()));
         Assert.Empty(device.Inspect(s => s.Acl.ToList()));
         Assert.False(device.Inspect(s => s.FailSafe.IsArmed));
         Assert.DoesNotContain("20202061", text + failed);
+    }
+
+    [Fact]
+    public async Task Without_the_resolver_stop_the_flow_commissions_the_simulated_device_over_case()
+    {
+        using var device = new SimulatedMatterDevice(new SimulatedDeviceOptions { Passcode = 20202062, OnNetwork = true });
+        await using var host = UdpMatterDeviceHost.Start(device);
+        using var trust = PaaTrustStore.Load();
+        var transport = Sys.ActorOf(UdpTransportActor.Props());
+        var fabric = Sys.ActorOf(FabricActor.Props(new FabricStore(ServiceDatabase.Open(_directory))));
+        var flow = Sys.ActorOf(CommissioningFlowActor.Props(new UdpMatterChannel(transport, host.EndPoint), 20202062, fabric, trust, TestActor));
+        Watch(flow);
+
+        var outcome = await FishForMessageAsync(m => m is FlowSucceeded or FlowFailed, Step);
+        await ExpectTerminatedAsync(flow, Step);
+
+        var node = Assert.IsType<FlowSucceeded>(outcome).Node;
+        Assert.Single(device.Inspect(s => s.Fabrics.ToList()));
+        Assert.False(device.Inspect(s => s.FailSafe.IsArmed));
+        fabric.Tell(new GetNode(node.NodeId));
+        Assert.Equal(node, (await ExpectMsgAsync<NodeFound>(Step)).Node);
     }
 
     [Theory]
@@ -68,7 +93,14 @@ public sealed class SimulatedDeviceFlowTests() : Akka.TestKit.Xunit2.TestKit(Sto
         using var trust = PaaTrustStore.Load();
         var transport = Sys.ActorOf(UdpTransportActor.Props());
         var fabric = Sys.ActorOf(FabricActor.Props(new FabricStore(ServiceDatabase.Open(_directory))));
-        var flow = Sys.ActorOf(CommissioningFlowActor.Props(new UdpMatterChannel(transport, host.EndPoint), passcode, fabric, trust, TestActor));
+        var resolver = CreateTestProbe();
+        resolver.SetAutoPilot(new DelegateAutoPilot((sender, _) =>
+        {
+            sender.Tell(new ResolveFailed("not announced in this test"));
+            return AutoPilot.KeepRunning;
+        }));
+        var settings = new FlowSettings { Resolver = resolver, FallBackToCommissioningAddress = false };
+        var flow = Sys.ActorOf(CommissioningFlowActor.Props(new UdpMatterChannel(transport, host.EndPoint), passcode, fabric, trust, TestActor, settings));
         Watch(flow);
         var lines = new List<FlowLine>();
         while (true)
