@@ -31,7 +31,7 @@ public sealed partial class NodeActor : ReceiveActor, IWithTimers
     private readonly OperationalSessionFactory _sessions;
     private readonly NodeManagerSettings _settings;
     private readonly IActorRef? _resolver;
-    private readonly ulong? _compressedFabricId;
+    private readonly ControllerCredentials _credentials;
     private readonly Queue<Queued> _queue = new();
     private Queued? _current;
     private IActorRef? _session;
@@ -42,7 +42,7 @@ public sealed partial class NodeActor : ReceiveActor, IWithTimers
     private DateTimeOffset? _seenSent;
 
     public NodeActor(NodeRecord node, IActorRef fabric, IActorRef transport, OperationalSessionFactory sessions,
-        NodeManagerSettings settings, IActorRef? resolver, ulong? compressedFabricId)
+        ControllerCredentials credentials, NodeManagerSettings settings, IActorRef? resolver)
     {
         _node = node;
         _fabric = fabric;
@@ -50,7 +50,7 @@ public sealed partial class NodeActor : ReceiveActor, IWithTimers
         _sessions = sessions;
         _settings = settings;
         _resolver = resolver;
-        _compressedFabricId = compressedFabricId;
+        _credentials = credentials;
         Closed();
     }
 
@@ -59,8 +59,8 @@ public sealed partial class NodeActor : ReceiveActor, IWithTimers
     private ulong NodeId => _node.NodeId;
 
     public static Props Props(NodeRecord node, IActorRef fabric, IActorRef transport, OperationalSessionFactory sessions,
-        NodeManagerSettings settings, IActorRef? resolver = null, ulong? compressedFabricId = null) =>
-        Akka.Actor.Props.Create(() => new NodeActor(node, fabric, transport, sessions, settings, resolver, compressedFabricId));
+        ControllerCredentials credentials, NodeManagerSettings settings, IActorRef? resolver = null) =>
+        Akka.Actor.Props.Create(() => new NodeActor(node, fabric, transport, sessions, credentials, settings, resolver));
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
@@ -110,9 +110,9 @@ public sealed partial class NodeActor : ReceiveActor, IWithTimers
         _lastOpenFailure = null;
         _candidates.Clear();
         Timers.StartSingleTimer(OpenTimer, OpenTimedOut.Instance, _settings.OpenTimeout);
-        if (_resolver is not null && _compressedFabricId is { } compressed)
+        if (_resolver is not null)
         {
-            _resolver.Tell(new ResolveOperational(compressed, NodeId, _settings.ResolveTimeout));
+            _resolver.Tell(new ResolveOperational(_credentials.CompressedFabricId, NodeId, _settings.ResolveTimeout));
             Timers.StartSingleTimer(ResolveTimer, ResolveTimedOut.Instance, _settings.ResolveTimeout + TimeSpan.FromSeconds(1));
             return;
         }
@@ -167,7 +167,7 @@ public sealed partial class NodeActor : ReceiveActor, IWithTimers
 
         var channel = new UdpMatterChannel(_transport, endPoint);
         _sessionAddress = channel.PeerDescription;
-        _session = Context.ActorOf(_sessions(channel, Self, NodeId), $"session-{++_sessionCount}");
+        _session = Context.ActorOf(_sessions(channel, Self, NodeId, _credentials), $"session-{++_sessionCount}");
         Context.Watch(_session);
     }
 

@@ -1,18 +1,19 @@
 using Akka.Actor;
 using Akka.Event;
 using CommissioningActors.Core.Matter.Fabric;
+using CommissioningActors.Core.Matter.Sessions;
 using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Protocol.Matter.InteractionModel;
-using CommissioningActors.Protocol.Matter.SecureChannel;
 
 namespace CommissioningActors.Core.Matter.Nodes;
 
 /// <summary>
 /// Props for one operational secure session with <paramref name="nodeId"/> over <paramref name="channel"/>,
-/// reporting SessionReady / SessionEstablishmentFailed to <paramref name="owner"/>: CASE in the service, a PASE
-/// session in tests that have no commissioned node (a PASE session is a full secure session too).
+/// reporting SessionReady / SessionEstablishmentFailed to <paramref name="owner"/>: CASE with our controller's
+/// <paramref name="credentials"/> in the service (<see cref="NodeManagerActor.CaseSessions"/>), a PASE session in
+/// tests that have no commissioned node (a PASE session is a full secure session too).
 /// </summary>
-public delegate Props OperationalSessionFactory(IMatterChannel channel, IActorRef owner, ulong nodeId);
+public delegate Props OperationalSessionFactory(IMatterChannel channel, IActorRef owner, ulong nodeId, ControllerCredentials credentials);
 
 public sealed record NodeManagerSettings
 {
@@ -61,7 +62,8 @@ public sealed class NodeManagerActor : ReceiveActor, IWithTimers
     private readonly NodeManagerSettings _settings;
     private readonly Dictionary<ulong, IActorRef> _nodes = [];
     private readonly Dictionary<ulong, List<(object Request, IActorRef ReplyTo)>> _lookups = [];
-    private ulong? _compressedFabricId;
+    private ControllerCredentials? _credentials;
+    private string _noCredentials = "the fabric registry has not answered yet";
 
     public NodeManagerActor(IActorRef fabric, IActorRef transport, OperationalSessionFactory sessions, NodeManagerSettings settings, IActorRef? resolver)
     {
@@ -77,9 +79,12 @@ public sealed class NodeManagerActor : ReceiveActor, IWithTimers
         Receive<NodeFound>(OnNodeFound);
         Receive<UnknownNode>(u => FailLookup(u.NodeId, "unknown_node", $"no node {u.NodeId} on our fabric"));
         Receive<LookupTimedOut>(t => FailLookup(t.NodeId, "node_unavailable", "the fabric registry did not answer"));
-        Receive<FabricInfo>(info => _compressedFabricId = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(
-            CaseKeySchedule.CompressedFabricId(info.RootCertificate.PublicKey, info.FabricId)));
-        Receive<FabricUnavailable>(u => _log.Warning("Node manager: the fabric is unavailable: {0}", u.Reason));
+        Receive<ControllerCredentials>(credentials => _credentials = credentials);
+        Receive<FabricUnavailable>(u =>
+        {
+            _noCredentials = u.Reason;
+            _log.Warning("Node manager: the fabric is unavailable: {0}", u.Reason);
+        });
         Receive<NodeActor.Gone>(gone =>
         {
             if (_nodes.TryGetValue(gone.NodeId, out var node) && node.Equals(Sender))
@@ -101,17 +106,17 @@ public sealed class NodeManagerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef fabric, IActorRef transport, OperationalSessionFactory sessions, NodeManagerSettings? settings = null, IActorRef? resolver = null) =>
-        Akka.Actor.Props.Create(() => new NodeManagerActor(fabric, transport, sessions, settings ?? new NodeManagerSettings(), resolver));
+    /// <param name="sessions">Null: CASE (<see cref="CaseSessions"/>).</param>
+    public static Props Props(IActorRef fabric, IActorRef transport, OperationalSessionFactory? sessions = null, NodeManagerSettings? settings = null,
+        IActorRef? resolver = null) =>
+        Akka.Actor.Props.Create(() => new NodeManagerActor(fabric, transport, sessions ?? CaseSessions(), settings ?? new NodeManagerSettings(), resolver));
 
-    protected override void PreStart()
-    {
-        if (_resolver is not null)
-        {
-            // The operational instance name needs the compressed fabric id.
-            _fabric.Tell(GetFabric.Instance);
-        }
-    }
+    /// <summary>CASE sessions with our controller's NOC: the service's operational sessions.</summary>
+    public static OperationalSessionFactory CaseSessions(SecureSessionOptions? options = null) => (channel, owner, nodeId, credentials) =>
+        SecureSessionActor.CaseProps(channel, owner, credentials, nodeId, options);
+
+    // Asked first, so the answer is here before any GetNode's (the registry answers in order).
+    protected override void PreStart() => _fabric.Tell(GetControllerCredentials.Instance);
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(e =>
     {
@@ -153,7 +158,18 @@ public sealed class NodeManagerActor : ReceiveActor, IWithTimers
         }
 
         Timers.Cancel(("lookup", id));
-        var node = Context.ActorOf(NodeActor.Props(found.Node, _fabric, _transport, _sessions, _settings, _resolver, _compressedFabricId),
+        if (_credentials is null)
+        {
+            foreach (var (_, replyTo) in waiting)
+            {
+                replyTo.Tell(new NodeOperationFailed(id, "node_unavailable", $"no operational session is possible: {_noCredentials}"));
+            }
+
+            _fabric.Tell(GetControllerCredentials.Instance);
+            return;
+        }
+
+        var node = Context.ActorOf(NodeActor.Props(found.Node, _fabric, _transport, _sessions, _credentials, _settings, _resolver),
             $"node-{id:X16}-{Guid.NewGuid():N}"[..30]);
         Context.Watch(node);
         _nodes[id] = node;

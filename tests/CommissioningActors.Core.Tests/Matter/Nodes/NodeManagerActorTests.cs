@@ -22,7 +22,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [Fact]
     public async Task A_node_the_fabric_does_not_know_gets_unknown_node()
     {
-        var manager = Manager();
+        var manager = await Manager();
         manager.Tell(new ReadNodeAttribute(42, OnOff));
 
         await Fabric.ExpectMsgAsync<GetNode>(g => g.NodeId == 42, Wait);
@@ -33,9 +33,25 @@ public sealed class NodeManagerActorTests : NodeTestBase
     }
 
     [Fact]
+    public async Task Without_controller_credentials_a_known_node_gets_node_unavailable_and_no_session()
+    {
+        var manager = Sys.ActorOf(NodeManagerActor.Props(Fabric, ActorRefs.Nobody, (_, _, _, _) => throw new InvalidOperationException("no session expected")));
+        await Fabric.ExpectMsgAsync<GetControllerCredentials>(Wait);
+        Fabric.Reply(new FabricUnavailable("the fabric store is unavailable"));
+
+        manager.Tell(new ReadNodeAttribute(7, OnOff));
+        await Found(Node(7, "udp 127.0.0.1:5541"));
+
+        var failed = await ExpectMsgAsync<NodeOperationFailed>(Wait);
+        Assert.Equal("node_unavailable", failed.ErrorCode);
+        Assert.Contains("the fabric store is unavailable", failed.Message);
+        await Fabric.ExpectMsgAsync<GetControllerCredentials>(Wait); // asked again for the next request
+    }
+
+    [Fact]
     public async Task A_read_opens_a_session_at_the_stored_address_and_tells_the_fabric_the_node_was_seen()
     {
-        var manager = Manager();
+        var manager = await Manager();
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
 
@@ -56,7 +72,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [Fact]
     public async Task A_chunked_report_is_acknowledged_per_chunk_and_the_last_value_answers()
     {
-        var manager = Manager();
+        var manager = await Manager();
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
         var started = await Opened();
@@ -74,7 +90,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [Fact]
     public async Task Requests_queue_while_the_session_opens_and_past_the_bound_are_refused_at_once()
     {
-        var manager = Manager(new NodeManagerSettings { MaxQueued = 2 });
+        var manager = await Manager(new NodeManagerSettings { MaxQueued = 2 });
         var first = CreateTestProbe();
         manager.Tell(new ReadNodeAttribute(7, OnOff), first);
         await Found(Node(7, "udp 127.0.0.1:5541"));
@@ -98,7 +114,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [Fact]
     public async Task An_idle_session_is_closed_and_the_next_request_opens_a_new_one()
     {
-        var manager = Manager(new NodeManagerSettings { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        var manager = await Manager(new NodeManagerSettings { IdleTimeout = TimeSpan.FromMilliseconds(300) });
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
         var started = await Opened();
@@ -122,7 +138,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [Fact]
     public async Task A_silent_device_fails_the_request_and_the_queue_with_node_unavailable_and_marks_it_unreachable()
     {
-        var manager = Manager();
+        var manager = await Manager();
         var queued = CreateTestProbe();
         // Both wait for the registry's answer, so both are at the node before its session opens.
         manager.Tell(new ReadNodeAttribute(7, OnOff));
@@ -143,7 +159,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [Fact]
     public async Task No_session_within_the_open_timeout_gives_node_unavailable()
     {
-        var manager = Manager(new NodeManagerSettings { OpenTimeout = TimeSpan.FromMilliseconds(300) });
+        var manager = await Manager(new NodeManagerSettings { OpenTimeout = TimeSpan.FromMilliseconds(300) });
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
         var started = await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait);
@@ -159,7 +175,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [Fact]
     public async Task Each_address_is_tried_in_turn_until_a_session_is_established()
     {
-        var manager = Manager();
+        var manager = await Manager();
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541", "ble AA:BB", "udp [::1]:5542"));
 
@@ -179,16 +195,12 @@ public sealed class NodeManagerActorTests : NodeTestBase
     public async Task The_resolver_is_asked_first_and_its_addresses_come_before_the_stored_ones()
     {
         var resolver = CreateTestProbe();
-        var manager = Manager(resolver: resolver);
-        var getFabric = await Fabric.ExpectMsgAsync<GetFabric>(Wait);
-        _ = getFabric;
-        using var authority = FabricAuthority.Create(0x1234, 0x5678, TimeProvider.System);
-        Fabric.Reply(new FabricInfo(0x1234, 0xFFF1, 99, authority.RootCertificate, new byte[16]));
+        var manager = await Manager(resolver: resolver);
 
         manager.Tell(new ReadNodeAttribute(7, OnOff));
         await Found(Node(7, "udp 127.0.0.1:5541"));
         var resolve = await resolver.ExpectMsgAsync<ResolveOperational>(Wait);
-        Assert.Equal(7UL, resolve.NodeId);
+        Assert.Equal((7UL, Credentials.CompressedFabricId), (resolve.NodeId, resolve.CompressedFabricId));
         resolver.Reply(new OperationalResolved(resolve.CompressedFabricId, 7, [new IPEndPoint(IPAddress.Loopback, 6000)]));
 
         Assert.Equal("udp 127.0.0.1:6000", (await Sessions.ExpectMsgAsync<FakeSession.Started>(Wait)).Peer);
@@ -200,7 +212,7 @@ public sealed class NodeManagerActorTests : NodeTestBase
     [InlineData(null, null)]
     public async Task A_bad_command_gets_invalid_args_without_a_session(string? name, string? payload)
     {
-        var manager = Manager();
+        var manager = await Manager();
         var json = payload is null ? null : System.Text.Json.Nodes.JsonNode.Parse(payload)!.AsObject();
         manager.Tell(new InvokeNodeCommand(7, 1, name == "Identify" ? 3u : 6u, name, null, json));
         await Found(Node(7, "udp 127.0.0.1:5541"));

@@ -35,7 +35,7 @@ public sealed class NodeOperationsTests : NodeTestBase
     public async Task A_value_becomes_json_with_structs_keyed_by_tag_lists_as_arrays_and_bytes_as_base64()
     {
         var path = new AttributePath(0, 0x1D, 0);
-        var (session, start) = await Begin(Manager(), new ReadNodeAttribute(7, path));
+        var (session, start) = await Begin(await Manager(), new ReadNodeAttribute(7, path));
 
         var value = TlvElement.Structure(TlvTag.Anonymous, U(0, 5), new TlvElement(TlvTag.Context(1), new TlvBytes(new byte[] { 1, 2, 3 })),
             TlvElement.List(TlvTag.Context(2), new TlvElement(TlvTag.Anonymous, new TlvUtf8("a")), new TlvElement(TlvTag.Anonymous, TlvBool.True)),
@@ -49,7 +49,7 @@ public sealed class NodeOperationsTests : NodeTestBase
     [Fact]
     public async Task An_attribute_status_is_command_failed_naming_it()
     {
-        var (session, start) = await Begin(Manager(), new ReadNodeAttribute(7, new AttributePath(1, 6, 0x99)));
+        var (session, start) = await Begin(await Manager(), new ReadNodeAttribute(7, new AttributePath(1, 6, 0x99)));
 
         session.Owner.Tell(new ConversationMessage(start.RequestId, MatterProtocolId.InteractionModel, (byte)InteractionModelOpcode.ReportData,
             new ReportDataMessage([AttributeReportIB.Of(new AttributeStatusIB(new AttributePath(1, 6, 0x99), new StatusIB(ImStatusCode.UnsupportedAttribute)))]).Encode()),
@@ -64,7 +64,7 @@ public sealed class NodeOperationsTests : NodeTestBase
     public async Task A_response_command_becomes_json_keyed_by_catalogued_field_names()
     {
         var payload = new JsonObject { ["expiryLengthSeconds"] = 60, ["breadcrumb"] = 1 };
-        var (session, start) = await Begin(Manager(), new InvokeNodeCommand(7, 0, 0x30, "ArmFailSafe", null, payload));
+        var (session, start) = await Begin(await Manager(), new InvokeNodeCommand(7, 0, 0x30, "ArmFailSafe", null, payload));
         Assert.Equal((byte)InteractionModelOpcode.InvokeRequest, start.Opcode);
 
         session.Owner.Tell(Invoked(start.RequestId, InvokeResponseIB.Of(new CommandDataIB(new CommandPath(0, 0x30, 0x01),
@@ -77,7 +77,7 @@ public sealed class NodeOperationsTests : NodeTestBase
     [Fact]
     public async Task A_failing_command_status_is_command_failed_naming_it()
     {
-        var (session, start) = await Begin(Manager(), new InvokeNodeCommand(7, 1, 6, "On", null, null));
+        var (session, start) = await Begin(await Manager(), new InvokeNodeCommand(7, 1, 6, "On", null, null));
 
         session.Owner.Tell(Invoked(start.RequestId, InvokeResponseIB.Of(new CommandStatusIB(new CommandPath(1, 6, 1), new StatusIB(ImStatusCode.UnsupportedCommand)))),
             session.Session);
@@ -90,7 +90,7 @@ public sealed class NodeOperationsTests : NodeTestBase
     [Fact]
     public async Task A_command_the_device_says_needs_a_timed_interaction_is_sent_again_timed()
     {
-        var (session, start) = await Begin(Manager(), new InvokeNodeCommand(7, 1, 6, null, 0x77, null));
+        var (session, start) = await Begin(await Manager(), new InvokeNodeCommand(7, 1, 6, null, 0x77, null));
         Assert.Equal((byte)InteractionModelOpcode.InvokeRequest, start.Opcode);
         session.Owner.Tell(Invoked(start.RequestId, InvokeResponseIB.Of(new CommandStatusIB(new CommandPath(1, 6, 0x77), new StatusIB(ImStatusCode.NeedsTimedInteraction)))),
             session.Session);
@@ -111,7 +111,7 @@ public sealed class NodeOperationsTests : NodeTestBase
     [Fact]
     public async Task Decommission_reads_the_fabric_index_removes_that_fabric_then_forgets_the_node()
     {
-        var manager = Manager();
+        var manager = await Manager();
         var (session, read) = await Begin(manager, new DecommissionNode(7));
         Watch(session.Session);
         session.Owner.Tell(Value(read.RequestId, new AttributePath(0, 0x3E, 5), U(0, 3)), session.Session);
@@ -149,7 +149,7 @@ public sealed class NodeOperationsTests : NodeTestBase
     [Fact]
     public async Task Decommission_of_a_silent_node_is_node_unavailable_and_the_node_stays()
     {
-        var manager = Manager();
+        var manager = await Manager();
         var (session, read) = await Begin(manager, new DecommissionNode(7));
         await Fabric.ExpectMsgAsync<NodeSeen>(Wait);
 

@@ -33,9 +33,27 @@ public abstract class NodeTestBase : TestKit
     protected static NodeRecord Node(ulong id, params string[] addresses) =>
         new(id, 0xFFF1, 0x8000, null, "udp", addresses, DateTimeOffset.UnixEpoch, null);
 
-    protected IActorRef Manager(NodeManagerSettings? settings = null, IActorRef? resolver = null) =>
-        Sys.ActorOf(NodeManagerActor.Props(Fabric, ActorRefs.Nobody, (channel, owner, _) =>
-            Props.Create(() => new FakeSession(channel, owner, Sessions)), settings ?? new NodeManagerSettings(), resolver));
+    /// <summary>Our controller's identity as the registry hands it out (the fake sessions do not use the keys).</summary>
+    protected static readonly ControllerCredentials Credentials = MakeCredentials();
+
+    private static ControllerCredentials MakeCredentials()
+    {
+        using var authority = FabricAuthority.Create(0x1234, 0x5678, TimeProvider.System);
+        return new ControllerCredentials(0x1234, 99, authority.RootCertificate, authority.RootCertificate, [], new byte[16]);
+    }
+
+    /// <summary>A manager whose credentials request the fabric probe has answered.</summary>
+    protected async Task<IActorRef> Manager(NodeManagerSettings? settings = null, IActorRef? resolver = null)
+    {
+        var manager = Sys.ActorOf(NodeManagerActor.Props(Fabric, ActorRefs.Nobody, (channel, owner, _, credentials) =>
+        {
+            Assert.Same(Credentials, credentials);
+            return Props.Create(() => new FakeSession(channel, owner, Sessions));
+        }, settings ?? new NodeManagerSettings(), resolver));
+        await Fabric.ExpectMsgAsync<GetControllerCredentials>(Wait);
+        Fabric.Reply(Credentials);
+        return manager;
+    }
 
     /// <summary>Answers the manager's GetNode for <paramref name="node"/>.</summary>
     protected async Task Found(NodeRecord node)

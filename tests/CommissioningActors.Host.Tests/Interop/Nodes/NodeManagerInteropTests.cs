@@ -152,7 +152,7 @@ public sealed class NodeManagerInteropTests(ITestOutputHelper output) : Akka.Tes
     }
 
     /// <summary>PASE stands in for CASE until the flow's CASE session lands.</summary>
-    internal static OperationalSessionFactory PaseSessions(uint passcode) => (channel, owner, _) =>
+    internal static OperationalSessionFactory PaseSessions(uint passcode) => (channel, owner, _, _) =>
         SecureSessionActor.Props(channel, owner, passcode, new SecureSessionOptions { EstablishTimeout = TimeSpan.FromSeconds(5) });
 
     private async Task<JsonNode> Read(IActorRef manager, ushort endpoint, uint cluster, uint attribute)
