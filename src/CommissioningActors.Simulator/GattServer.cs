@@ -1,5 +1,6 @@
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 
 namespace CommissioningActors.Simulator;
 
@@ -192,9 +193,7 @@ internal sealed class GattServer(
         }
 
         connection.HandshakeSent = true;
-        // Segments fill an indication: the link's ATT MTU minus the ATT header.
-        var deviceMaxSegment = (ushort)(Math.Max(connection.Mtu, BtpHandshake.MinimumAttMtu) - BtpHandshake.AttHeaderSize);
-        var response = BtpHandshake.Negotiate(request, deviceMaxSegment, MaxWindowSize).Encode();
+        var response = BtpHandshake.Negotiate(request, (ushort)connection.Mtu, MaxWindowSize).Encode();
         return async () =>
         {
             await Task.Delay(latencies.BtpHandshake(), socket.Life).ConfigureAwait(false);

@@ -11,6 +11,48 @@ internal sealed class LatencySampler(SimulatorLatencies latencies)
 
     public TimeSpan BtpHandshake() => Draw(latencies.BtpHandshakeDistribution, latencies.BtpHandshake);
 
+    /// <summary>A uniform integer in [-range, +range].</summary>
+    public int Spread(int range)
+    {
+        if (range <= 0)
+        {
+            return 0;
+        }
+
+        lock (_random)
+        {
+            return _random.Next(-range, range + 1);
+        }
+    }
+
+    /// <summary>True with the given probability.</summary>
+    public bool Chance(double probability)
+    {
+        if (probability <= 0)
+        {
+            return false;
+        }
+
+        lock (_random)
+        {
+            return _random.NextDouble() < probability;
+        }
+    }
+
+    /// <summary>A uniform draw in [0, max].</summary>
+    public TimeSpan UpTo(TimeSpan max)
+    {
+        if (max <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        lock (_random)
+        {
+            return TimeSpan.FromTicks((long)(_random.NextDouble() * max.Ticks));
+        }
+    }
+
     private TimeSpan Draw(LatencyDistribution? distribution, TimeSpan fallback)
     {
         if (distribution is null)

@@ -1,9 +1,11 @@
 using CommissioningActors.Simulator;
 
 // Standalone simulated BLE proxy: dials a server's /ble endpoint and plays the default Matter devices.
-const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--token T] [--name NAME]";
+const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--announce-slots N] [--token T] [--name NAME]";
 
 Uri? url = null;
+int? matterPort = null;
+var matterDevice = new CommissioningActors.Simulator.Matter.SimulatedDeviceOptions { OnNetwork = true };
 var options = new SimulatorOptions { Log = line => Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {line}") };
 for (var i = 0; i < args.Length; i++)
 {
@@ -29,16 +31,33 @@ for (var i = 0; i < args.Length; i++)
         case "--slots" when int.TryParse(value, out var slots) && slots > 0:
             options = options with { ConnectionSlots = slots };
             break;
+        case "--announce-slots" when int.TryParse(value, out var announced):
+            options = options with { AnnouncedConnectionSlots = announced };
+            break;
         case "--token":
             options = options with { Token = value };
             break;
         case "--name":
             options = options with { Name = value };
             break;
+        case "--matter-udp" when int.TryParse(value, out var port) && port is >= 0 and <= 65535:
+            matterPort = port;
+            break;
+        case "--passcode" when uint.TryParse(value, out var passcode) && passcode is >= 1 and <= 99999998:
+            matterDevice = matterDevice with { Passcode = passcode };
+            break;
+        case "--fault" when Enum.TryParse<CommissioningActors.Simulator.Matter.DeviceFaultStep>(value, ignoreCase: true, out var fault):
+            matterDevice = matterDevice with { Fault = fault };
+            break;
         default:
             Console.Error.WriteLine($"bad argument: {arg} {value}\n{Usage}");
             return 2;
     }
+}
+
+if (matterPort is { } udpPort)
+{
+    return await CommissioningActors.Simulator.Matter.MatterDeviceCli.RunAsync(udpPort, matterDevice with { Log = options.Log });
 }
 
 if (url is null)

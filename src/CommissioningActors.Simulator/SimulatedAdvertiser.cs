@@ -7,7 +7,7 @@ namespace CommissioningActors.Simulator;
 /// Scanning: start_scan / stop_scan, and while a scan runs, every virtual device's advertisement on each of its
 /// addresses, repeated at the advertisement interval.
 /// </summary>
-internal sealed class SimulatedAdvertiser(SimulatorOptions options, SimulatorSocket socket)
+internal sealed class SimulatedAdvertiser(SimulatorOptions options, SimulatorSocket socket, LatencySampler random)
 {
     private readonly object _gate = new();
     private CancellationTokenSource? _scan;
@@ -66,38 +66,44 @@ internal sealed class SimulatedAdvertiser(SimulatorOptions options, SimulatorSoc
     private async Task ScanLoopAsync(IReadOnlyList<SimulatedDevice> devices, bool allowDuplicates, CancellationToken ct)
     {
         var reported = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var interval = options.Latencies.AdvertisementInterval;
+        // A rotating device advertises its new address at once, not at the next round: look every tick.
+        var tick = interval < TimeSpan.FromMilliseconds(200) ? interval : TimeSpan.FromMilliseconds(200);
+        var lastRound = DateTime.MinValue;
+        var lastAddress = new string?[devices.Count];
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                foreach (var device in devices)
+                var round = DateTime.UtcNow - lastRound >= interval;
+                if (round)
                 {
-                    var advertisement = new MatterAdvertisement(
-                        device.Discriminator, AdvertisementVersion: 0, device.VendorId, device.ProductId, device.HasAdditionalData).Encode();
-                    foreach (var address in device.Addresses)
+                    lastRound = DateTime.UtcNow;
+                    // Proxies hear the same device at different moments.
+                    var jitter = random.UpTo(options.Radio.AdvertisementJitter);
+                    if (jitter > TimeSpan.Zero)
                     {
-                        if (ct.IsCancellationRequested)
-                        {
-                            return;
-                        }
-
-                        if (!allowDuplicates && !reported.Add(address))
-                        {
-                            continue;
-                        }
-
-                        await socket.SendAsync(new DeviceDiscovered(
-                            address,
-                            Connectable: true,
-                            device.Name,
-                            device.Rssi,
-                            new Dictionary<string, byte[]> { [MatterBle.ServiceUuid] = advertisement },
-                            new Dictionary<int, byte[]>(),
-                            [MatterBle.ServiceUuid])).ConfigureAwait(false);
+                        await Task.Delay(jitter, ct).ConfigureAwait(false);
                     }
                 }
 
-                await Task.Delay(options.Latencies.AdvertisementInterval, ct).ConfigureAwait(false);
+                for (var i = 0; i < devices.Count; i++)
+                {
+                    var device = devices[i];
+                    var current = device.Rotation is null ? null : device.AdvertisedAddresses.First();
+                    if (!round && (current is null || current == lastAddress[i]))
+                    {
+                        continue;
+                    }
+
+                    lastAddress[i] = current;
+                    if (!await AdvertiseAsync(device, allowDuplicates, reported, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+
+                await Task.Delay(tick, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -108,5 +114,34 @@ internal sealed class SimulatedAdvertiser(SimulatorOptions options, SimulatorSoc
         {
             // The scan's token source was disposed by stop_scan.
         }
+    }
+
+    private async Task<bool> AdvertiseAsync(SimulatedDevice device, bool allowDuplicates, HashSet<string> reported, CancellationToken ct)
+    {
+        var advertisement = new MatterAdvertisement(
+            device.Discriminator, AdvertisementVersion: 0, device.VendorId, device.ProductId, device.HasAdditionalData).Encode();
+        foreach (var address in device.AdvertisedAddresses)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (!allowDuplicates && !reported.Add(address))
+            {
+                continue;
+            }
+
+            await socket.SendAsync(new DeviceDiscovered(
+                address,
+                Connectable: true,
+                device.Name,
+                device.Rssi + random.Spread(options.Radio.RssiJitterDb),
+                new Dictionary<string, byte[]> { [MatterBle.ServiceUuid] = advertisement },
+                new Dictionary<int, byte[]>(),
+                [MatterBle.ServiceUuid])).ConfigureAwait(false);
+        }
+
+        return true;
     }
 }

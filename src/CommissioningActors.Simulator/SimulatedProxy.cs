@@ -33,7 +33,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         _options = options;
         _latencies = new LatencySampler(options.Latencies);
         _slots = new SlotTable(options.ConnectionSlots);
-        _advertiser = new SimulatedAdvertiser(options, socket);
+        _advertiser = new SimulatedAdvertiser(options, socket, _latencies);
         _gatt = new GattServer(options, _slots, socket, _latencies, Log);
         foreach (var device in options.Devices)
         {
@@ -64,6 +64,11 @@ public sealed class SimulatedProxy : IAsyncDisposable
 
     /// <summary>Slots taken and given back again (the count behind TotalSlotHoldTime).</summary>
     public int SlotHoldsCompleted => _slots.SlotHoldsCompleted;
+
+    /// <summary>Hold time of slots whose connect succeeded: the useful part of TotalSlotHoldTime.</summary>
+    public TimeSpan LinkHoldTime => _slots.LinkHoldTime;
+
+    public int LinkHoldsCompleted => _slots.LinkHoldsCompleted;
 
     public int ConnectsReceived => Volatile.Read(ref _connectsReceived);
     public int OutOfSlotsErrorsSent => _slots.OutOfSlotsRefusals;
@@ -252,14 +257,25 @@ public sealed class SimulatedProxy : IAsyncDisposable
                         $"All {_options.ConnectionSlots} connection slots of {_options.Name} are in use");
         }
 
+        var stale = !device.IsCurrent(command.Address);
         try
         {
-            await Task.Delay(_latencies.Connect(), ct).ConfigureAwait(false);
+            // An address the device rotated away from never answers: the controller gives up at the connect's
+            // timeout, or (some stacks, a fraction of the time) fails fast; the slot is held either way.
+            await Task.Delay(stale && !_latencies.Chance(_options.Radio.StaleConnectFastFailure)
+                ? TimeSpan.FromMilliseconds(Math.Max(command.TimeoutMs, 0))
+                : _latencies.Connect(), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             _slots.Release(command.Address, takenAt);
             throw;
+        }
+
+        if (stale)
+        {
+            _slots.Release(command.Address, takenAt);
+            return CommandOutcome.Fail(id, BleErrorCodes.DeviceNotFound, $"Device {command.Address} not found");
         }
 
         var connection = _slots.Open(command.Address, device, _options.Mtu, takenAt);

@@ -11,7 +11,17 @@ public sealed record SimulatedDevice(
     string ManualCode,
     string? QrCode = null,
     int Rssi = -60,
-    bool HasAdditionalData = false);
+    bool HasAdditionalData = false,
+    AddressRotation? Rotation = null)
+{
+    /// <summary>Where the device advertises and accepts connects now (null rotation: every address, as before).</summary>
+    public bool IsCurrent(string address) =>
+        Rotation is null || string.Equals(Addresses[Math.Min(Rotation.Index, Addresses.Count - 1)], address, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The addresses advertised now: all of them without rotation, else the current one.</summary>
+    public IEnumerable<string> AdvertisedAddresses =>
+        Rotation is null ? Addresses : [Addresses[Math.Min(Rotation.Index, Addresses.Count - 1)]];
+}
 
 public enum SlotExhaustionStyle
 {
@@ -65,9 +75,16 @@ public sealed record SimulatorOptions
 {
     public string Name { get; init; } = "simulated-proxy";
     public int ConnectionSlots { get; init; } = 3;
+
+    /// <summary>
+    /// connection_slots stated in hello; null omits it, as clients before it did. An honest proxy states its
+    /// ConnectionSlots; a different value models a client that misreports its radio.
+    /// </summary>
+    public int? AnnouncedConnectionSlots { get; init; }
     public IReadOnlyList<SimulatedDevice> Devices { get; init; } = DefaultDevices.All;
     public SimulatorLatencies Latencies { get; init; } = new();
     public SimulatorFaults Faults { get; init; } = new();
+    public SimulatorRadio Radio { get; init; } = new();
     public int Mtu { get; init; } = 247;
 
     /// <summary>Sent as "Authorization: Bearer {Token}" on the WebSocket upgrade when set.</summary>

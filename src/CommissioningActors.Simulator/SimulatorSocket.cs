@@ -54,7 +54,7 @@ internal sealed class SimulatorSocket
             }
 
             await socket.ConnectAsync(bleUrl, ct).ConfigureAwait(false);
-            var hello = Encoding.UTF8.GetBytes(BleProxyCodec.Serialize(new Hello(BleProxyCodec.ProtocolVersion)));
+            var hello = Encoding.UTF8.GetBytes(BleProxyCodec.Serialize(new Hello(BleProxyCodec.ProtocolVersion, options.AnnouncedConnectionSlots)));
             await socket.SendAsync(hello, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

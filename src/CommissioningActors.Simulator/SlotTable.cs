@@ -24,6 +24,8 @@ internal sealed class SlotTable(int capacity)
     private int _peakSlotsInUse;
     private long _slotHoldTicks;
     private int _slotHoldsCompleted;
+    private long _linkHoldTicks;
+    private int _linkHoldsCompleted;
     private int _outOfSlotsRefusals;
     private int _nextHandle;
 
@@ -47,6 +49,17 @@ internal sealed class SlotTable(int capacity)
     public int SlotHoldsCompleted
     {
         get { lock (_gate) { return _slotHoldsCompleted; } }
+    }
+
+    /// <summary>Hold time of slots whose connect succeeded (links), from the connect to the link's end.</summary>
+    public TimeSpan LinkHoldTime
+    {
+        get { lock (_gate) { return Stopwatch.GetElapsedTime(0, _linkHoldTicks); } }
+    }
+
+    public int LinkHoldsCompleted
+    {
+        get { lock (_gate) { return _linkHoldsCompleted; } }
     }
 
     public int OutOfSlotsRefusals
@@ -157,6 +170,8 @@ internal sealed class SlotTable(int capacity)
             _slotsInUse--;
             _addressesInUse.Remove(connection.Address);
             CountHold(connection.SlotTakenAt);
+            _linkHoldTicks += Stopwatch.GetTimestamp() - connection.SlotTakenAt;
+            _linkHoldsCompleted++;
             return true;
         }
     }

@@ -9,7 +9,7 @@ public class BleProxyCodecTests
     private const string Fff6 = "0000fff6-0000-1000-8000-00805f9b34fb";
     private const string C1 = "18EE2EF5-263D-4559-959F-4F9C429F9D11";
     private const string C2 = "18EE2EF5-263D-4559-959F-4F9C429F9D12";
-    private const string C3 = "18EE2EF5-263D-4559-959F-4F9C429F9D13";
+    private const string C3 = "64630238-8772-45F2-B87D-748A83218F04";
 
     /// <summary>Lets the wire JSON below use single quotes.</summary>
     internal static string J(string singleQuoted) => singleQuoted.Replace('\'', '"');

@@ -1,5 +1,6 @@
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 
 namespace CommissioningActors.Simulator.Tests;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using CommissioningActors.Core.Connections;
 using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Text;
@@ -8,13 +9,16 @@ using CommissioningActors.Protocol.Text;
 namespace CommissioningActors.Core.Commissioning;
 
 /// <summary>
-/// One per commission request. Scans for the discriminator, collects candidate addresses (a device that
-/// rotates its address shows up several times, possibly through several proxies), tries them in parallel as
-/// a real commissioner does — each through its proxy's gate, so the proxy's slots are never exceeded — and the
-/// first open BTP session wins; the other connections are stopped, which frees their slots.
-/// Tells its parent (the supervisor) AttemptStarted / AttemptEnded.
+/// One per commission request. Scans for the discriminator and collects candidate addresses for the settle
+/// window; addresses with the same discriminator, vendor and product are one physical device (a rotating
+/// address shows up several times, possibly through several proxies). Per device it connects one address at a
+/// time, freshest and strongest first, through the best-scored proxy (RouteScorer, from the gates' own state),
+/// and hedges with the next address when no link is up after the hedge delay or when a connect fails, never
+/// more than MaxConnectsPerDevice at once (policy all-at-once: every address at once). The first open BTP
+/// session wins; the other connections are cancelled, which frees their slots.
+/// Tells its parent (the supervisor) AttemptStarted / AttemptEnded. Routing is in the .Routing part.
 /// </summary>
-public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
+public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimers
 {
     private const int MaxLine = 1024;
 
@@ -31,10 +35,6 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _connections = [];
     private readonly List<ConnectionFailed> _failures = [];
     private bool _connecting;
-
-    // Proxies ready at the last routing; a candidate only they did not see cannot be tried.
-    private HashSet<string> _readyProxies = new(StringComparer.Ordinal);
-    private bool _routingRequested;
     private bool _ended;
 
     public CommissioningAttemptActor(CommissionRequest request, IActorRef discovery, IActorRef proxies, IActorRef reportTo,
@@ -56,10 +56,15 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         });
         Receive<DeviceSeen>(seen => OnSighting(new Sighting(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name,
             seen.Connectable, seen.Matter, seen.At)));
-        Receive<SettleElapsed>(_ => RequestRouting());
+        Receive<SettleElapsed>(_ => OnSettled());
         Receive<ProxyList>(OnProxyList);
+        Receive<GateState>(OnGateState);
+        Receive<GateStatesTimedOut>(t => OnGateStatesTimedOut(t.Round));
+        Receive<HedgeDue>(OnHedgeDue);
         Receive<ScanTimedOut>(_ => _proxies.Tell(GetProxies.Instance));
         Receive<ConnectionProgress>(p => Output(p.Line));
+        Receive<ConnectStarted>(OnConnectStarted);
+        Receive<ConnectionUp>(OnConnectionUp);
         Receive<ConnectionFailed>(OnConnectionFailed);
         Receive<ConnectionEstablished>(OnEstablished);
         Receive<Terminated>(t => OnConnectionStopped(t.ActorRef));
@@ -123,113 +128,25 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
         }
 
         // A new address, or an untried one a further proxy now sees (its earlier proxy may not be ready):
-        // route it. Repeated advertisements through a known proxy change nothing.
+        // route it if its device wants a connect. Repeated advertisements through a known proxy change nothing.
         if (_connecting && newRoute && !_tried.Contains(d.Address))
         {
+            Want(DeviceKey.Of(d), 0);
             RequestRouting();
         }
-    }
-
-    private void RequestRouting()
-    {
-        _routingRequested = true;
-        _proxies.Tell(GetProxies.Instance);
-    }
-
-    private void OnProxyList(ProxyList list)
-    {
-        if (_ended)
-        {
-            return;
-        }
-
-        Timers.Cancel(nameof(ScanTimedOut));
-        if (_candidates.Count == 0)
-        {
-            // Only reached from the scan timeout.
-            End(list.Proxies.Any(p => p.Ready)
-                ? new AttemptFailed(_request.AttemptId, BleErrorCodes.DeviceNotFound,
-                    $"no Matter device with that discriminator was seen within {_settings.ScanTimeout.TotalSeconds:0} s " +
-                    $"by {list.Proxies.Count(p => p.Ready)} proxy(ies); is it powered, in pairing mode and in range?")
-                : new AttemptFailed(_request.AttemptId, AttemptErrorCodes.NoProxy,
-                    "no BLE proxy is connected; connect a proxy client to /ble"));
-            return;
-        }
-
-        _connecting = true;
-        _routingRequested = false;
-        var ready = list.Proxies.Where(p => p.Ready && p.Gate is not null).ToDictionary(p => p.Id);
-        _readyProxies = ready.Keys.ToHashSet(StringComparer.Ordinal);
-        var planned = new Dictionary<string, int>();
-        foreach (var (address, byProxy) in _candidates.Where(c => !_tried.Contains(c.Key)).ToList())
-        {
-            var route = ChooseProxy(byProxy.Values, ready, planned);
-            if (route is null)
-            {
-                continue;
-            }
-
-            var proxy = route.Value.Proxy;
-            var ahead = proxy.InUse + proxy.Queued + planned.GetValueOrDefault(proxy.Id);
-            _tried.Add(address);
-            planned[proxy.Id] = planned.GetValueOrDefault(proxy.Id) + 1;
-            var target = new ConnectionTarget(address, proxy.Id, proxy.Session, proxy.Gate!, route.Value.Sighting.Matter);
-            var child = Context.ActorOf(BleConnectionActor.Props(target, _connectionSettings), $"connection-{_tried.Count}");
-            _connections[Context.Watch(child)] = address;
-            Output(ahead < proxy.Slots
-                ? $"Trying {address} via {proxy.Id} ({ahead}/{proxy.Slots} slot(s) taken)"
-                : $"Trying {address} via {proxy.Id}: waits for a connection slot ({ahead - proxy.Slots + 1} ahead in the queue)");
-        }
-
-        if (_connections.Count > 0)
-        {
-            _reportTo.Tell(new AttemptProgress(_request.AttemptId, "connecting", _candidates.Count, _connections.Count));
-        }
-
-        EndIfNothingLeft();
-    }
-
-    /// <summary>Best RSSI among proxies with a free slot; otherwise queue on the best RSSI.</summary>
-    private static (ProxyInfo Proxy, Sighting Sighting)? ChooseProxy(IEnumerable<Sighting> sightings,
-        IReadOnlyDictionary<string, ProxyInfo> ready, IReadOnlyDictionary<string, int> planned)
-    {
-        var options = sightings
-            .Where(s => ready.ContainsKey(s.ProxyId))
-            .Select(s => (Proxy: ready[s.ProxyId], Sighting: s))
-            .OrderByDescending(o => o.Sighting.Rssi ?? int.MinValue)
-            .ToList();
-        if (options.Count == 0)
-        {
-            return null;
-        }
-
-        foreach (var option in options)
-        {
-            if (option.Proxy.InUse + option.Proxy.Queued + planned.GetValueOrDefault(option.Proxy.Id) < option.Proxy.Slots)
-            {
-                return option;
-            }
-        }
-
-        return options[0];
     }
 
     private void OnConnectionFailed(ConnectionFailed failed)
     {
         _failures.Add(failed);
+        _ownFailures[(failed.Address, failed.ProxyId)] = _ownFailures.GetValueOrDefault((failed.Address, failed.ProxyId)) + 1;
         Output($"{failed.Address} via {failed.ProxyId}: {failed.ErrorCode}: {failed.Message}");
-    }
-
-    private void OnConnectionStopped(IActorRef connection)
-    {
-        _connections.Remove(connection);
-        EndIfNothingLeft();
     }
 
     private void EndIfNothingLeft()
     {
         // An untried candidate that no ready proxy saw would otherwise hold the attempt until its overall timeout.
-        if (_ended || !_connecting || _routingRequested || _connections.Count > 0
+        if (_ended || !_connecting || _routing != RoutingPhase.Idle || _connections.Count > 0
             || _candidates.Any(c => !_tried.Contains(c.Key) && c.Value.Keys.Any(_readyProxies.Contains)))
         {
             return;
@@ -351,4 +268,8 @@ public sealed class CommissioningAttemptActor : ReceiveActor, IWithTimers
     {
         public static readonly DrainTimedOut Instance = new();
     }
+
+    private sealed record GateStatesTimedOut(long Round);
+
+    private sealed record HedgeDue(DeviceKey Device, TimeSpan After);
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 
 namespace CommissioningActors.Core.Commissioning;
 

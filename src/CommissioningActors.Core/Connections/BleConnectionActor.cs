@@ -3,6 +3,7 @@ using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Connections;
@@ -25,8 +26,21 @@ public sealed record ConnectionSettings(TimeSpan ConnectTimeout, TimeSpan BtpHan
     }
 }
 
-/// <summary>Which proxy to go through for one candidate address.</summary>
-public sealed record ConnectionTarget(string Address, string ProxyId, IActorRef Session, IActorRef Gate, MatterAdvertisement? Advertisement);
+/// <summary>
+/// Which proxy to go through for one candidate address. With Fallbacks, each route (this one first) is asked
+/// for a slot without waiting; a full gate answers SlotBusy and the next is asked; when every gate is full the
+/// connect queues on the first. The gate decides at that moment: no copy of its counts can be stale.
+/// </summary>
+public sealed record ConnectionTarget(string Address, string ProxyId, IActorRef Session, IActorRef Gate, MatterAdvertisement? Advertisement,
+    IReadOnlyList<ConnectionRoute>? Fallbacks = null);
+
+public sealed record ConnectionRoute(string ProxyId, IActorRef Session, IActorRef Gate);
+
+/// <summary>Told to the parent when the slot is granted and the connect goes out (the hedge clock starts here).</summary>
+public sealed record ConnectStarted(string Address, string ProxyId);
+
+/// <summary>Told to the parent when the proxy reports the link up (no need to hedge any more).</summary>
+public sealed record ConnectionUp(string Address, string ProxyId);
 
 // Told to the parent (the attempt).
 public sealed record ConnectionProgress(string Address, string ProxyId, string Line);
@@ -54,8 +68,11 @@ public sealed record CancelConnection(string Reason);
 /// </summary>
 public sealed class BleConnectionActor : ReceiveActor, IWithTimers
 {
-    private readonly ConnectionTarget _target;
     private readonly ConnectionSettings _settings;
+    private readonly List<ConnectionRoute> _routes;
+    private ConnectionTarget _target;
+    private int _route;
+    private DateTime _connectSentAt;
 
     private long _leaseGeneration = -1;
     private long _abortedGeneration = -1;
@@ -70,8 +87,10 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
     {
         _target = target;
         _settings = settings;
+        _routes = [new ConnectionRoute(target.ProxyId, target.Session, target.Gate), .. target.Fallbacks ?? []];
 
         Receive<SlotGranted>(OnGranted);
+        Receive<SlotBusy>(OnBusy);
         Receive<SlotDenied>(denied => Fail(denied.Error.Code, denied.Error.Message));
         Receive<BleCommandSucceeded>(OnSucceeded);
         Receive<BleCommandFailed>(OnFailed);
@@ -112,7 +131,34 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
     {
         Context.Watch(_target.Session);
         Context.Watch(_target.Gate);
-        _target.Gate.Tell(new RequestSlot(_target.Address));
+        _target.Gate.Tell(new RequestSlot(_target.Address, WaitIfFull: _routes.Count == 1));
+    }
+
+    private void OnBusy(SlotBusy busy)
+    {
+        // The next route, without waiting; after the last, queue on the first (the best).
+        _route++;
+        var queue = _route >= _routes.Count;
+        var next = _routes[queue ? 0 : _route];
+        Progress(queue
+            ? $"Every proxy that saw {_target.Address} is full; waiting for a slot on {next.ProxyId}"
+            : $"{busy.ProxyId} is full ({busy.State.InUse}/{busy.State.Slots} slot(s), {busy.State.Queued} queued); trying {next.ProxyId}");
+        SwitchTo(next);
+        next.Gate.Tell(new RequestSlot(_target.Address, WaitIfFull: queue));
+    }
+
+    private void SwitchTo(ConnectionRoute route)
+    {
+        if (route.ProxyId == _target.ProxyId)
+        {
+            return;
+        }
+
+        Context.Unwatch(_target.Session);
+        Context.Unwatch(_target.Gate);
+        _target = _target with { ProxyId = route.ProxyId, Session = route.Session, Gate = route.Gate };
+        Context.Watch(_target.Session);
+        Context.Watch(_target.Gate);
     }
 
     private void OnGranted(SlotGranted granted)
@@ -120,8 +166,14 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
         _leaseGeneration = granted.Generation;
         Progress($"Connection slot acquired on {_target.ProxyId}; connecting to {_target.Address}");
         _connectInFlight = true;
+        _connectSentAt = DateTime.UtcNow;
+        Context.Parent.Tell(new ConnectStarted(_target.Address, _target.ProxyId));
         Execute(new Connect(_target.Address, (int)_settings.ConnectTimeout.TotalMilliseconds));
     }
+
+    // The gate keeps what a route is scored by (in flight, failures, typical connect time): tell it the outcome.
+    private void ConnectEnded(bool succeeded) =>
+        _target.Gate.Tell(new ConnectFinished(succeeded, DateTime.UtcNow - _connectSentAt));
 
     private void OnSucceeded(BleCommandSucceeded ok)
     {
@@ -129,6 +181,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
         {
             case ConnectResult connected:
                 _connectInFlight = false;
+                ConnectEnded(succeeded: true);
                 CommissioningMetrics.For(Context.System).Connected(_target.ProxyId, null);
                 _handle = connected.ConnectionHandle;
                 _mtu = connected.Mtu;
@@ -147,6 +200,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
                 }
 
                 Progress($"Connected to {_target.Address} via {_target.ProxyId} (MTU {_mtu})");
+                Context.Parent.Tell(new ConnectionUp(_target.Address, _target.ProxyId));
                 Execute(new RequestMtu(connected.ConnectionHandle, _settings.RequestedMtu));
                 break;
             case MtuResult mtu:
@@ -221,6 +275,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
         if (failed.Command is Connect)
         {
             _connectInFlight = false;
+            ConnectEnded(succeeded: false);
             CommissioningMetrics.For(Context.System).Connected(_target.ProxyId, error.Code);
             if (_cancelling)
             {

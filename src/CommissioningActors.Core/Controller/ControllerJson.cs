@@ -91,8 +91,17 @@ public static class ControllerJson
         ["id"] = p.Id,
         ["name"] = p.Name,
         ["slots"] = p.Slots,
+        ["slots_source"] = SlotsSourceName(p.SlotsSource),
         ["in_use"] = p.InUse,
         ["queued"] = p.Queued,
+    };
+
+    /// <summary>Where a proxy's slot count came from: "hello", "hocon" or "default".</summary>
+    public static string SlotsSourceName(SlotsSource source) => source switch
+    {
+        SlotsSource.Hello => "hello",
+        SlotsSource.Hocon => "hocon",
+        _ => "default",
     };
 
     public static JsonObject InitialState(InitialState state) => new()
@@ -152,9 +161,9 @@ public static class ControllerJson
             ["connections"] = e.Connections,
         }),
         JobEvicted e => ("job_evicted", new JsonObject { ["job_id"] = e.JobId }),
-        ProxyConnected p => ("proxy_connected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["slots"] = p.Slots }),
+        ProxyConnected p => ("proxy_connected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["slots"] = p.Slots, ["slots_source"] = SlotsSourceName(p.SlotsSource) }),
         ProxyDisconnected p => ("proxy_disconnected", new JsonObject { ["id"] = p.ProxyId, ["name"] = p.Name, ["reason"] = p.Reason }),
-        DeviceSeen d => ("device_discovered", new JsonObject
+        NewDeviceDiscovered { Sighting: var d } => ("device_discovered", new JsonObject
         {
             ["proxy_id"] = d.ProxyId,
             ["address"] = d.Address,

@@ -18,6 +18,12 @@ public sealed record DeviceSeen(
     DateTimeOffset At);
 
 /// <summary>
+/// Published on the event stream when the registry decides a sighting is a new physical device (see
+/// <see cref="KnownDevices"/>); the event hub announces exactly these as device_discovered.
+/// </summary>
+public sealed record NewDeviceDiscovered(DeviceSeen Sighting);
+
+/// <summary>
 /// A proxy's raw advertisement report, as the transport received it (address validated by the codec, name
 /// untrusted). The registry works out what it means: Matter service data, the escaped name.
 /// </summary>
@@ -65,6 +71,7 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SightingTable<Sighting> _seen;
+    private readonly KnownDevices _devices = new();
     private readonly Dictionary<IActorRef, string> _proxies = [];
     private readonly Dictionary<IActorRef, WatchDevice> _watchers = [];
     private readonly HashSet<string> _warnedFull = new(StringComparer.Ordinal);
@@ -74,7 +81,7 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
     public DiscoveryRegistryActor(DiscoverySettings settings)
     {
         _settings = settings;
-        _seen = new SightingTable<Sighting>(settings.MaxSightingsPerProxy, settings.MaxSightings);
+        _seen = new SightingTable<Sighting>(settings.MaxSightingsPerProxy, settings.MaxSightings, gone => _devices.Remove(gone.Matter));
         _logBudget = new RateWindow(settings.LogPerWindow, settings.LogWindow);
         Receive<Prune>(_ => _seen.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
         Receive<AdvertisementReceived>(a => OnSeen(Interpret(a)));
@@ -140,16 +147,26 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
             Context.Watch(seen.Proxy);
         }
 
+        // Decided here and only here: the event hub announces what this says is new.
+        var isNewDevice = seen.Matter is { } advertised && !_devices.Contains(advertised);
+        _seen.TryGetValue(seen.ProxyId, seen.Address, out var previous);
         var evictedBefore = _seen.Evicted;
         var isNew = _seen.Upsert(seen.ProxyId, seen.Address, new Sighting(seen.Address, seen.ProxyId, seen.Proxy, seen.Rssi, seen.Name,
             seen.Connectable, seen.Matter, seen.At), seen.At);
+        // A refreshed entry replaced its value without leaving the table: move its count to the new identity.
+        if (!isNew)
+        {
+            _devices.Remove(previous?.Matter);
+        }
+
+        _devices.Add(seen.Matter);
         if (_seen.Evicted > evictedBefore && _warnedFull.Add(seen.ProxyId))
         {
             _log.Warning("Proxy {0}: more than {1} devices seen (at most {2} kept in total); evicting the stalest sightings",
                 seen.ProxyId, _settings.MaxSightingsPerProxy, _settings.MaxSightings);
         }
 
-        if (isNew && seen.Matter is { } m)
+        if (isNewDevice && seen.Matter is { } m)
         {
             if (_logBudget.TryTake(Context.System.Scheduler.Now))
             {
@@ -174,6 +191,10 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
         }
 
         Context.System.EventStream.Publish(seen);
+        if (isNewDevice)
+        {
+            Context.System.EventStream.Publish(new NewDeviceDiscovered(seen));
+        }
     }
 
     private sealed record Prune

@@ -13,9 +13,12 @@ public sealed class SightingTable<T>
     private readonly Dictionary<SightingKey, Entry> _entries = [];
     private readonly LinkedList<Entry> _all = new(); // least recently seen first
     private readonly Dictionary<string, LinkedList<Entry>> _byProxy = new(StringComparer.Ordinal);
+    private readonly Action<T>? _onRemoved;
 
-    public SightingTable(int maxPerProxy, int maxTotal)
+    /// <param name="onRemoved">Told every value that leaves the table (eviction, expiry, proxy removal).</param>
+    public SightingTable(int maxPerProxy, int maxTotal, Action<T>? onRemoved = null)
     {
+        _onRemoved = onRemoved;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPerProxy, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTotal, 1);
         _maxPerProxy = maxPerProxy;
@@ -32,6 +35,13 @@ public sealed class SightingTable<T>
     public int CountFor(string proxyId) => _byProxy.TryGetValue(proxyId, out var list) ? list.Count : 0;
 
     public bool Contains(string proxyId, string address) => _entries.ContainsKey(new SightingKey(proxyId, address));
+
+    public bool TryGetValue(string proxyId, string address, out T value)
+    {
+        var found = _entries.TryGetValue(new SightingKey(proxyId, address), out var entry);
+        value = found ? entry!.Value : default!;
+        return found;
+    }
 
     /// <summary>Adds or refreshes an entry; true when it was not there before.</summary>
     public bool Upsert(string proxyId, string address, T value, DateTimeOffset at)
@@ -115,6 +125,8 @@ public sealed class SightingTable<T>
         {
             _byProxy.Remove(entry.Key.ProxyId);
         }
+
+        _onRemoved?.Invoke(entry.Value);
     }
 
     private static void MoveToEnd(LinkedList<Entry> list, LinkedListNode<Entry>? node)

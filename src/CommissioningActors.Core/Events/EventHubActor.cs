@@ -8,7 +8,8 @@ using CommissioningActors.Core.Streams;
 
 namespace CommissioningActors.Core.Events;
 
-public sealed record ProxyView(string Id, string Name, int Slots, int InUse, int Queued);
+/// <summary>A proxy as a dashboard shows it: its name and slot source from ProxyConnected, its slots from the GateState its gate published.</summary>
+public sealed record ProxyView(string Id, string Name, int Slots, int InUse, int Queued, SlotsSource SlotsSource = SlotsSource.Default);
 
 /// <summary>The subscribe_events snapshot: proxies with their slots, and job counts by status.</summary>
 public sealed record InitialState(IReadOnlyList<ProxyView> Proxies, IReadOnlyDictionary<JobStatus, int> Jobs);
@@ -26,23 +27,24 @@ public sealed record GetInitialState
 }
 
 /// <summary>
-/// Sent to subscribers instead of discoveries over the per-window budget: how many first sightings were held
-/// back in the last window (a device that keeps advertising is announced in a later window).
+/// Sent to subscribers instead of discoveries over the per-window budget: how many new devices were held back
+/// in the last window (they are not announced later; the registry still knows them).
 /// </summary>
 public sealed record DiscoveriesSuppressed(long Count, TimeSpan Window);
 
 /// <summary>
 /// Keeps the state subscribe_events starts from, fed by the event stream, and hands it out in the same step
-/// as the subscription. Repeated advertisements are not news: only a first sighting per (proxy, address) is,
-/// and at most AnnouncePerWindow of those per window, so a discovery flood reaches a dashboard as a few
-/// events and one DiscoveriesSuppressed per window instead of overflowing (and closing) every follower.
+/// as the subscription. Which sighting is a new device is the discovery registry's decision (NewDeviceDiscovered);
+/// the hub only limits how many it passes on: at most AnnouncePerWindow per window, so a discovery flood
+/// reaches a dashboard as a few events and one DiscoveriesSuppressed per window instead of overflowing (and
+/// closing) every follower.
 /// </summary>
 public sealed class EventHubActor : ReceiveActor, IWithTimers
 {
-    private readonly Dictionary<string, ProxyView> _proxies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ProxyConnected> _proxies = new(StringComparer.Ordinal);
+    // The last state each gate published, verbatim: the gate owns the counts, the hub only relays them.
+    private readonly Dictionary<string, GateState> _gates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JobStatus> _jobs = new(StringComparer.Ordinal);
-    // Matter sightings already announced, by when they were last seen (bounded and pruned like the registry's).
-    private readonly SightingTable<bool> _announced;
     private readonly RateWindow _announceBudget;
     private readonly DiscoverySettings _settings;
     private readonly SubscriberSet _subscribers = new();
@@ -50,22 +52,19 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     public EventHubActor(DiscoverySettings settings)
     {
         _settings = settings;
-        _announced = new SightingTable<bool>(settings.MaxSightingsPerProxy, settings.MaxSightings);
         _announceBudget = new RateWindow(settings.AnnouncePerWindow, settings.AnnounceWindow);
-        Receive<Prune>(_ => _announced.RemoveOlderThan(DateTimeOffset.UtcNow - _settings.ForgetAfter));
         Receive<ProxyConnected>(p =>
         {
-            _proxies[p.ProxyId] = new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0);
+            _proxies[p.ProxyId] = p;
             Publish(p);
         });
         Receive<ProxyDisconnected>(p =>
         {
             _proxies.Remove(p.ProxyId);
-            _announced.RemoveProxy(p.ProxyId);
-
+            _gates.Remove(p.ProxyId);
             Publish(p);
         });
-        Receive<DeviceSeen>(OnSeen);
+        Receive<NewDeviceDiscovered>(OnNewDevice);
         Receive<FlushSuppressed>(_ =>
         {
             if (_announceBudget.TakeSuppressed() is > 0 and var suppressed)
@@ -73,9 +72,18 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
                 Publish(new DiscoveriesSuppressed(suppressed, _settings.AnnounceWindow));
             }
         });
-        Receive<SlotAcquired>(e => Occupancy(e.ProxyId, e.InUse, e.Queued, e));
-        Receive<SlotReleased>(e => Occupancy(e.ProxyId, e.InUse, e.Queued, e));
-        Receive<ConnectQueued>(e => Occupancy(e.ProxyId, e.InUse, e.Queued, e));
+        // Only for listed proxies: before ProxyConnected nothing can hold a lease (attempts learn the gate from
+        // the manager after the handshake), and a state arriving after ProxyDisconnected must not bring it back.
+        Receive<GateState>(g =>
+        {
+            if (_proxies.ContainsKey(g.ProxyId))
+            {
+                _gates[g.ProxyId] = g;
+            }
+        });
+        Receive<SlotAcquired>(Publish);
+        Receive<SlotReleased>(Publish);
+        Receive<ConnectQueued>(Publish);
         Receive<JobLifecycleChanged>(e =>
         {
             _jobs[e.JobId] = e.State.Status;
@@ -100,12 +108,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     public static Props Props(DiscoverySettings? settings = null) =>
         Akka.Actor.Props.Create(() => new EventHubActor(settings ?? DiscoverySettings.Default));
 
-    protected override void PreStart()
-    {
-        Timers.StartPeriodicTimer(nameof(Prune), Prune.Instance,
-            TimeSpan.FromTicks(Math.Max(_settings.ForgetAfter.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks)));
-        SubscribeTo(Context.System.EventStream, Self);
-    }
+    protected override void PreStart() => SubscribeTo(Context.System.EventStream, Self);
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
@@ -118,7 +121,7 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
     {
         foreach (var type in new[]
                  {
-                     typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(DeviceSeen), typeof(SlotAcquired),
+                     typeof(ProxyConnected), typeof(ProxyDisconnected), typeof(NewDeviceDiscovered), typeof(GateState), typeof(SlotAcquired),
                      typeof(SlotReleased), typeof(ConnectQueued), typeof(JobLifecycleChanged), typeof(JobEvicted),
                      typeof(NodeAdded), typeof(NodeUpdated), typeof(NodeRemoved),
                  })
@@ -127,21 +130,9 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnSeen(DeviceSeen d)
+    private void OnNewDevice(NewDeviceDiscovered discovered)
     {
-        // Only Matter devices are news for a commissioning dashboard; other advertisements would flood it.
-        if (d.Matter is null)
-        {
-            return;
-        }
-
-        if (_announced.Contains(d.ProxyId, d.Address))
-        {
-            _announced.Upsert(d.ProxyId, d.Address, true, d.At);
-            return;
-        }
-
-        // Over budget: not marked as announced, so a real device that keeps advertising gets its turn later.
+        // Over budget: counted in the next DiscoveriesSuppressed instead.
         if (!_announceBudget.TryTake(Context.System.Scheduler.Now))
         {
             if (!Timers.IsTimerActive(nameof(FlushSuppressed)))
@@ -152,30 +143,18 @@ public sealed class EventHubActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _announced.Upsert(d.ProxyId, d.Address, true, d.At);
-        Publish(d);
-    }
-
-    private void Occupancy(string proxyId, int inUse, int queued, object e)
-    {
-        if (_proxies.TryGetValue(proxyId, out var view))
-        {
-            _proxies[proxyId] = view with { InUse = inUse, Queued = queued };
-        }
-
-        Publish(e);
+        Publish(discovered);
     }
 
     private InitialState Snapshot() => new(
-        _proxies.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList(),
+        _proxies.Values.OrderBy(p => p.ProxyId, StringComparer.Ordinal).Select(View).ToList(),
         _jobs.Values.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count()));
 
-    private void Publish(object e) => _subscribers.Publish(e, Self);
+    private ProxyView View(ProxyConnected p) => _gates.TryGetValue(p.ProxyId, out var g)
+        ? new ProxyView(p.ProxyId, p.Name, g.Slots, g.InUse, g.Queued, p.SlotsSource)
+        : new ProxyView(p.ProxyId, p.Name, p.Slots, 0, 0, p.SlotsSource);
 
-    private sealed record Prune
-    {
-        public static readonly Prune Instance = new();
-    }
+    private void Publish(object e) => _subscribers.Publish(e, Self);
 
     private sealed record FlushSuppressed
     {

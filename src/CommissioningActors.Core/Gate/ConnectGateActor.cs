@@ -5,8 +5,20 @@ using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Gate;
 
-/// <summary>Ask for a connection slot. The sender is the holder: the lease lives exactly as long as it does.</summary>
-public sealed record RequestSlot(string Address);
+/// <summary>
+/// Ask for a connection slot. The sender is the holder: the lease lives exactly as long as it does. With
+/// WaitIfFull false a full gate answers SlotBusy at once instead of queueing (the caller tries another proxy).
+/// </summary>
+public sealed record RequestSlot(string Address, bool WaitIfFull = true);
+
+/// <summary>The gate was full and the request asked not to wait; State is the gate's occupancy at that moment.</summary>
+public sealed record SlotBusy(string ProxyId, GateState State) : IDeadLetterSuppression;
+
+/// <summary>
+/// A holder tells its gate how its connect ended (the proxy answered it). The gate owns the per-proxy facts a
+/// route is scored by: connects in flight, recent failures, and how long a connect takes here.
+/// </summary>
+public sealed record ConnectFinished(bool Succeeded, TimeSpan Elapsed);
 
 /// <summary>A slot is yours until you stop. Generation lets a holder tell whether an abort happened since.</summary>
 /// <remarks>A grant racing its holder's stop is normal (DeathWatch frees the slot): no dead-letter log line.</remarks>
@@ -31,8 +43,17 @@ public sealed record GetGateState
     public static readonly GetGateState Instance = new();
 }
 
-/// <summary>Current occupancy. Also told to the gate's listener on every change.</summary>
-public sealed record GateState(string ProxyId, int Slots, int InUse, int Queued, long Generation);
+/// <summary>
+/// The gate's state, owned by the gate alone and published on the event stream on every change (and told to
+/// the optional listener). InUse counts leases; ConnectsInFlight those whose connect the proxy has not answered
+/// yet; RecentFailures failed connects within the failure memory; TypicalConnect a smoothed connect time plus
+/// four mean deviations (null before the first connect), from which attempts derive their hedge delay.
+/// </summary>
+public sealed record GateState(string ProxyId, int Slots, int InUse, int Queued, long Generation,
+    int ConnectsInFlight = 0, int RecentFailures = 0, TimeSpan? TypicalConnect = null)
+{
+    public int Free => Math.Max(0, Slots - InUse);
+}
 
 // Published on the event stream for dashboards (subscribe_events).
 public sealed record SlotAcquired(string ProxyId, string Address, int InUse, int Queued, TimeSpan Waited);
@@ -58,10 +79,15 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, Lease> _leases = [];
     private readonly LinkedList<Waiter> _queue = new();
     private readonly Dictionary<IActorRef, LinkedListNode<Waiter>> _waiting = [];
+    private readonly Queue<DateTimeOffset> _failures = new();
+    private readonly TimeSpan _failureMemory;
     private long _nextLeaseId;
     private long _generation;
+    private int _inFlight;
+    private double _connectMeanMs = -1;
+    private double _connectDeviationMs;
 
-    public ConnectGateActor(string proxyId, int slots, TimeSpan maxWait, IActorRef? listener)
+    public ConnectGateActor(string proxyId, int slots, TimeSpan maxWait, IActorRef? listener, TimeSpan? failureMemory = null)
     {
         // Fail at start, not on the first queued request: a restart there would forget every lease still out.
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
@@ -74,8 +100,10 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
         _slots = slots;
         _maxWait = maxWait;
         _listener = listener;
+        _failureMemory = failureMemory ?? DefaultFailureMemory;
 
         Receive<RequestSlot>(OnRequest);
+        Receive<ConnectFinished>(OnConnectFinished);
         Receive<Terminated>(t => OnHolderOrWaiterGone(t.ActorRef));
         Receive<WaitExpired>(OnWaitExpired);
         Receive<AbortPendingConnects>(OnAbort);
@@ -84,8 +112,11 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string proxyId, int slots, TimeSpan maxWait, IActorRef? listener = null) =>
-        Akka.Actor.Props.Create(() => new ConnectGateActor(proxyId, slots, maxWait, listener));
+    /// <summary>How long a failed connect counts against this proxy when routes are scored.</summary>
+    public static readonly TimeSpan DefaultFailureMemory = TimeSpan.FromSeconds(60);
+
+    public static Props Props(string proxyId, int slots, TimeSpan maxWait, IActorRef? listener = null, TimeSpan? failureMemory = null) =>
+        Akka.Actor.Props.Create(() => new ConnectGateActor(proxyId, slots, maxWait, listener, failureMemory));
 
     protected override void PreStart() => Changed();
 
@@ -97,6 +128,12 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
             // One lease per holder: a second request from the same actor would make "released exactly once" ambiguous.
             requester.Tell(new SlotDenied(_proxyId, new BleProxyError(BleErrorCodes.ConnectionAborted,
                 $"this connection already holds or waits for a slot on proxy {_proxyId}")));
+            return;
+        }
+
+        if (!request.WaitIfFull && (_leases.Count >= _slots || _queue.Count > 0))
+        {
+            requester.Tell(new SlotBusy(_proxyId, State()));
             return;
         }
 
@@ -118,6 +155,7 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
     {
         var lease = new Lease(++_nextLeaseId, address, _generation);
         _leases[holder] = lease;
+        _inFlight++;
         holder.Tell(new SlotGranted(_proxyId, lease.Id, _generation));
         CommissioningMetrics.For(Context.System).SlotGranted(_proxyId, DateTime.UtcNow - requestedAt);
         Context.System.EventStream.Publish(new SlotAcquired(_proxyId, address, _leases.Count, _queue.Count, DateTime.UtcNow - requestedAt));
@@ -128,6 +166,11 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
     {
         if (_leases.Remove(actor, out var lease))
         {
+            if (!lease.ConnectDone)
+            {
+                _inFlight--;
+            }
+
             Context.System.EventStream.Publish(new SlotReleased(_proxyId, lease.Address, _leases.Count, _queue.Count));
             GrantWaiters();
             Changed();
@@ -136,6 +179,48 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
         {
             Changed();
         }
+    }
+
+    private void OnConnectFinished(ConnectFinished finished)
+    {
+        if (!_leases.TryGetValue(Sender, out var lease) || lease.ConnectDone)
+        {
+            return;
+        }
+
+        _leases[Sender] = lease with { ConnectDone = true };
+        _inFlight--;
+        if (finished.Succeeded)
+        {
+            // Smoothed like a TCP retransmission timer: mean and mean deviation, typical = mean + 4 deviations.
+            var ms = finished.Elapsed.TotalMilliseconds;
+            if (_connectMeanMs < 0)
+            {
+                (_connectMeanMs, _connectDeviationMs) = (ms, ms / 2);
+            }
+            else
+            {
+                _connectDeviationMs += (Math.Abs(ms - _connectMeanMs) - _connectDeviationMs) / 4;
+                _connectMeanMs += (ms - _connectMeanMs) / 8;
+            }
+        }
+        else
+        {
+            _failures.Enqueue(Context.System.Scheduler.Now);
+        }
+
+        Changed();
+    }
+
+    private int RecentFailures()
+    {
+        var since = Context.System.Scheduler.Now - _failureMemory;
+        while (_failures.TryPeek(out var at) && at < since)
+        {
+            _failures.Dequeue();
+        }
+
+        return _failures.Count;
     }
 
     private void GrantWaiters()
@@ -204,12 +289,16 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
     private SlotDenied Denied(string why) =>
         new(_proxyId, new BleProxyError(BleErrorCodes.ConnectionAborted, why));
 
-    private GateState State() => new(_proxyId, _slots, _leases.Count, _queue.Count, _generation);
+    private GateState State() => new(_proxyId, _slots, _leases.Count, _queue.Count, _generation, _inFlight, RecentFailures(),
+        _connectMeanMs < 0 ? null : TimeSpan.FromMilliseconds(_connectMeanMs + 4 * _connectDeviationMs));
 
+    // The one publication of this gate's state: metrics, dashboards (the event hub) and tests read it from here.
     private void Changed()
     {
-        CommissioningMetrics.For(Context.System).GateChanged(State());
-        _listener?.Tell(State());
+        var state = State();
+        CommissioningMetrics.For(Context.System).GateChanged(state);
+        Context.System.EventStream.Publish(state);
+        _listener?.Tell(state);
     }
 
     protected override void PostStop()
@@ -222,7 +311,7 @@ public sealed class ConnectGateActor : ReceiveActor, IWithTimers
         }
     }
 
-    private sealed record Lease(long Id, string Address, long Generation);
+    private sealed record Lease(long Id, string Address, long Generation, bool ConnectDone = false);
 
     private sealed record Waiter(IActorRef Requester, string Address, DateTime Since, long Ticket);
 

@@ -2,14 +2,37 @@ using Akka.Configuration;
 
 namespace CommissioningActors.Core.Gate;
 
+/// <summary>Where a proxy's slot count came from (server_info shows it).</summary>
+public enum SlotsSource
+{
+    /// <summary>commissioning.gate.slots: the proxy stated nothing and has no per-proxy entry.</summary>
+    Default,
+
+    /// <summary>commissioning.gate.slots-per-proxy names this proxy.</summary>
+    Hocon,
+
+    /// <summary>The proxy's hello stated connection_slots.</summary>
+    Hello,
+}
+
+public sealed record GateCapacity(int Slots, SlotsSource Source);
+
 /// <summary>From HOCON `commissioning.gate`: slots per proxy (default and per proxy name) and the bounded wait.</summary>
 public sealed record GateSettings(int DefaultSlots, IReadOnlyDictionary<string, int> SlotsByProxyName, TimeSpan MaxWait)
 {
     // max-wait outlasts two connects a silent proxy never answers (15 s + 5 s each; see TimeoutBudget).
     public static GateSettings Default { get; } = new(1, new Dictionary<string, int>(), TimeSpan.FromSeconds(45));
 
-    public int SlotsFor(string proxyName) =>
-        SlotsByProxyName.TryGetValue(proxyName, out var slots) ? slots : DefaultSlots;
+    public int SlotsFor(string proxyName) => CapacityFor(proxyName, null).Slots;
+
+    /// <summary>
+    /// A proxy's gate capacity: an operator's per-proxy HOCON entry wins (they may know the radio is shared),
+    /// then what the proxy stated in its hello, then the HOCON default.
+    /// </summary>
+    public GateCapacity CapacityFor(string proxyName, int? helloSlots) =>
+        SlotsByProxyName.TryGetValue(proxyName, out var slots) ? new GateCapacity(slots, SlotsSource.Hocon)
+        : helloSlots is { } stated ? new GateCapacity(stated, SlotsSource.Hello)
+        : new GateCapacity(DefaultSlots, SlotsSource.Default);
 
     public static GateSettings FromConfig(Config config)
     {

@@ -17,9 +17,11 @@ public sealed record GetProxies
     public static readonly GetProxies Instance = new();
 }
 
-/// <summary>A connected proxy and its gate's occupancy (Gate is null until the handshake completes).</summary>
-public sealed record ProxyInfo(string Id, string Name, string Remote, bool Ready, IActorRef Session, IActorRef? Gate = null,
-    int Slots = 0, int InUse = 0, int Queued = 0);
+/// <summary>
+/// A connected proxy: who it is and where its gate is (null until the handshake completes). Occupancy is not
+/// here: the gate owns it; ask the gate (GetGateState) or read the GateState it publishes.
+/// </summary>
+public sealed record ProxyInfo(string Id, string Name, string Remote, bool Ready, IActorRef Session, IActorRef? Gate = null);
 
 public sealed record ProxyList(IReadOnlyList<ProxyInfo> Proxies);
 
@@ -29,7 +31,7 @@ public sealed record ProxyList(IReadOnlyList<ProxyInfo> Proxies);
 /// </summary>
 public sealed record AbortAllPendingConnects(string Reason);
 
-/// <summary>Parent of every ProxySessionActor; knows which proxies are connected.</summary>
+/// <summary>Parent of every ProxySessionActor; knows which proxies are connected and where their gates are.</summary>
 public sealed class ProxyManagerActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -54,15 +56,6 @@ public sealed class ProxyManagerActor : ReceiveActor
                 _sessions[Sender] = info with { Ready = true, Gate = ready.Gate };
             }
         });
-        Receive<GateState>(state =>
-        {
-            var session = _sessions.FirstOrDefault(s => s.Value.Id == state.ProxyId);
-            if (session.Key is not null)
-            {
-                _sessions[session.Key] = session.Value with { Slots = state.Slots, InUse = state.InUse, Queued = state.Queued };
-            }
-        });
-
         Receive<AbortAllPendingConnects>(abort =>
         {
             // Told now, so each abort is in its gate's mailbox before this manager answers any later GetProxies.

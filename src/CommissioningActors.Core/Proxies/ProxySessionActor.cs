@@ -13,15 +13,16 @@ namespace CommissioningActors.Core.Proxies;
 /// lifetime of every connection handle on that proxy: it is the single place a `disconnect` is sent from,
 /// so a handle is disconnected at most once whoever asks (owner, owner's death, late connect).
 /// </summary>
-public sealed class ProxySessionActor : ReceiveActor, IWithTimers
+public sealed partial class ProxySessionActor : ReceiveActor, IWithTimers
 {
     private readonly string _proxyId;
     private readonly string _name;
+    private readonly string _configName; // unescaped: slots-per-proxy is keyed by the name as given
     private readonly IActorRef _outbound;
     private readonly IActorRef _discovery;
     private readonly ProxySettings _settings;
-    private readonly IActorRef _gate;
-    private readonly int _slots;
+    private readonly GateSettings _gateSettings;
+    private IActorRef _gate = ActorRefs.Nobody;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Commands this proxy answered with "unknown command": answered locally from then on, so the
@@ -39,13 +40,11 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
     {
         _proxyId = proxyId;
         _name = PeerText.Escape(name, 64);
+        _configName = name;
         _outbound = outbound;
         _discovery = discovery;
         _settings = settings;
-
-        // A child, so the gate (and with it every queued connect) goes when the proxy goes.
-        _slots = gateSettings.SlotsFor(name);
-        _gate = Context.Watch(Context.ActorOf(ConnectGateActor.Props(proxyId, _slots, gateSettings.MaxWait, Context.Parent), "gate"));
+        _gateSettings = gateSettings;
         AwaitingHello();
     }
 
@@ -60,50 +59,6 @@ public sealed class ProxySessionActor : ReceiveActor, IWithTimers
 
     // A restarted gate would forget its leases; a stopped one takes the session down (below).
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
-
-    private void AwaitingHello()
-    {
-        Receive<SocketTextReceived>(frame =>
-        {
-            var parsed = BleProxyCodec.ParseClientMessage(frame.Utf8, _settings.MaxFrameBytes);
-            if (parsed.Value is not Hello hello)
-            {
-                var why = parsed.IsOk ? $"expected hello, got {parsed.Value!.GetType().Name}" : ProxyPeerText.Text(parsed.Error!.ToString());
-                _log.Warning("Proxy {0} ({1}) broke the handshake: {2}", _proxyId, _name, why);
-                CloseAndStop(1002, "expected hello as the first frame");
-                return;
-            }
-
-            if (hello.Version != BleProxyCodec.ProtocolVersion)
-            {
-                _log.Warning("Proxy {0} ({1}) speaks protocol version {2}; only {3} is supported",
-                    _proxyId, _name, hello.Version, BleProxyCodec.ProtocolVersion);
-                Send(new HelloResponse(BleProxyCodec.ProtocolVersion, "unsupported_version",
-                    $"protocol version {hello.Version} is not supported; this server speaks {BleProxyCodec.ProtocolVersion}"));
-                CloseAndStop(1002, "unsupported_version");
-                return;
-            }
-
-            Timers.Cancel(nameof(HelloTimedOut));
-            Send(new HelloResponse(BleProxyCodec.ProtocolVersion));
-            _ready = true;
-            _log.Info("Proxy {0} ({1}) connected: handshake complete", _proxyId, _name);
-            Context.Parent.Tell(new ProxySessionReady(_proxyId, _gate));
-            Context.System.EventStream.Publish(new ProxyConnected(_proxyId, _name, Self, _gate, _slots));
-            Become(Ready);
-        });
-        Receive<SocketBinaryReceived>(_ => CloseAndStop(1002, "expected hello as the first frame"));
-        Receive<SocketFlowCheck>(check => check.Processed.TrySetResult());
-        Receive<HelloTimedOut>(_ =>
-        {
-            _log.Warning("Proxy {0} ({1}) sent no hello within {2}; closing", _proxyId, _name, _settings.HandshakeTimeout);
-            CloseAndStop(1008, "no hello within the handshake deadline");
-        });
-        Receive<ExecuteBleCommand>(cmd => Sender.Tell(new BleCommandFailed(cmd.Command,
-            new BleProxyError(BleErrorCodes.ConnectionAborted, $"BLE proxy '{_name}' has not completed its handshake"),
-            cmd.Correlation)));
-        Receive<SocketClosed>(closed => OnSocketClosed(closed));
-    }
 
     private void Ready()
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using CommissioningActors.Core.Gate;
 using CommissioningActors.Protocol.BleProxy;
 
 namespace CommissioningActors.Core.Proxies;
@@ -31,7 +32,8 @@ public sealed record ConnectionReadValue(int ConnectionHandle, byte[] Value) : C
 public sealed record ConnectionLost(int ConnectionHandle, string Reason) : ConnectionEvent(ConnectionHandle), IDeadLetterSuppression;
 
 /// <summary>Published on the event stream when a proxy finishes its handshake / goes away.</summary>
-public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session, IActorRef Gate, int Slots);
+public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session, IActorRef Gate, int Slots,
+    SlotsSource SlotsSource = SlotsSource.Default);
 
 /// <summary>An owner gives its handle back (sends `disconnect` unless the session already released it); no reply.</summary>
 public sealed record ReleaseConnection(int ConnectionHandle) : IDeadLetterSuppression;

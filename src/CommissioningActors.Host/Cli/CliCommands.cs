@@ -261,7 +261,7 @@ public static class CliCommands
         foreach (var p in proxies.OfType<JsonObject>())
         {
             await cli.Out.WriteLineAsync(
-                $"  {(string?)p["name"]} ({(string?)p["id"]}): {(int?)p["slots"]} slot(s), {(int?)p["in_use"]} in use, {(int?)p["queued"]} queued");
+                $"  {(string?)p["name"]} ({(string?)p["id"]}): {(int?)p["slots"]} slot(s) from {(string?)p["slots_source"] ?? "default"}, {(int?)p["in_use"]} in use, {(int?)p["queued"]} queued");
         }
 
         var jobs = state["jobs"] as JsonObject ?? [];

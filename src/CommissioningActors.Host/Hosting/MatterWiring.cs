@@ -30,7 +30,7 @@ public sealed record MatterWiring(MatterServices Services, IActorRef Commissioni
         var fabric = system.ActorOf(FabricActor.Props(new FabricStore(database)), "fabric");
         var resolver = CreateResolver(system, transport, settings);
         var nodes = CreateNodeManager(system, transport, fabric, resolver, settings);
-        var services = new MatterServices(transport, fabric, trust, resolver, nodes, new FlowSettings { StepTimeout = settings.StepTimeout });
+        var services = new MatterServices(transport, fabric, trust, resolver, nodes, new FlowSettings { StepTimeout = settings.StepTimeout, Resolver = resolver });
         var commissioning = system.ActorOf(NetworkCommissioningActor.Props(services, settings), "matter-commissioning");
         var topLevel = new Dictionary<string, IActorRef>
         {

@@ -18,7 +18,7 @@ public static partial class BleProxyCodec
             var type = AsString(typeElement, "type");
             return type switch
             {
-                "hello" => new Hello(RequiredInt(root, "version", "hello")),
+                "hello" => ReadHello(root),
                 _ => throw Reject(ParseErrorKind.UnknownMessage, $"unknown message type '{type}' from a proxy"),
             };
         }
@@ -47,6 +47,20 @@ public static partial class BleProxyCodec
         }
 
         throw Reject(ParseErrorKind.UnknownMessage, "message has none of 'type', 'event' or 'id'");
+    }
+
+    private static Hello ReadHello(JsonElement root)
+    {
+        const string path = "hello";
+        var version = RequiredInt(root, "version", path);
+        var slots = OptionalInt(root, "connection_slots", path);
+        if (slots is < 1 or > MaxConnectionSlots)
+        {
+            throw Reject(ParseErrorKind.InvalidValue,
+                $"{path}.connection_slots must be an integer from 1 to {MaxConnectionSlots}, got {slots}");
+        }
+
+        return new Hello(version, slots);
     }
 
     private static CommandResponse ReadCommandResponse(JsonElement root)
@@ -138,6 +152,11 @@ public static partial class BleProxyCodec
             case Hello hello:
                 w.WriteString("type", "hello");
                 w.WriteNumber("version", hello.Version);
+                if (hello.ConnectionSlots is { } slots)
+                {
+                    w.WriteNumber("connection_slots", slots);
+                }
+
                 break;
             case CommandResponse response:
                 w.WriteNumber("id", response.Id);

@@ -22,6 +22,17 @@ public static partial class BleProxyCodec
 {
     public const int ProtocolVersion = 1;
 
+    /// <summary>hello_response error codes: the version is not spoken / a hello field is bad.</summary>
+    public const string UnsupportedVersion = "unsupported_version";
+
+    public const string InvalidHello = "invalid_hello";
+
+    /// <summary>
+    /// The most connection_slots a hello may state. ESP32 controllers hold at most 9 connections and common HCI
+    /// controllers fewer; a larger claim is a client bug, and believing it would let the gate flood the radio.
+    /// </summary>
+    public const int MaxConnectionSlots = 32;
+
     /// <summary>Default upper bound for one frame; proxies send small frames.</summary>
     public const int DefaultMaxFrameBytes = 64 * 1024;
 
@@ -44,6 +55,10 @@ public static partial class BleProxyCodec
 
     public static Parsed<ClientMessage> ParseClientMessage(string json, int maxBytes = DefaultMaxFrameBytes) =>
         ParseText(json, maxBytes, ReadClientMessage);
+
+    /// <summary>True when the error is about a field of a hello (the frame was a hello, with a bad field).</summary>
+    public static bool IsBadHello(ParseError error) =>
+        error is not null && error.Message.StartsWith("hello.", StringComparison.Ordinal);
 
     // Client side (simulator): what arrives from the server.
     public static Parsed<ServerMessage> ParseServerMessage(ReadOnlySpan<byte> utf8Json, int maxBytes = DefaultMaxFrameBytes) =>

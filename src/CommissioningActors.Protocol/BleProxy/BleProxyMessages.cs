@@ -3,7 +3,11 @@ namespace CommissioningActors.Protocol.BleProxy;
 // Text frames, client (BLE proxy) -> server (this service).
 public abstract record ClientMessage;
 
-public sealed record Hello(int Version) : ClientMessage;
+/// <summary>
+/// The first frame. ConnectionSlots (optional, absent in older clients) is how many BLE connections the proxy
+/// can hold at once; the server sizes that proxy's connect gate from it unless its configuration overrides it.
+/// </summary>
+public sealed record Hello(int Version, int? ConnectionSlots = null) : ClientMessage;
 
 /// <summary>Exactly one per command id. Result is the raw JSON object; decode it with BleProxyCodec.DecodeResult.</summary>
 public sealed record CommandResponse(int Id, bool Success, System.Text.Json.Nodes.JsonObject? Result, string? Error, string? Message)

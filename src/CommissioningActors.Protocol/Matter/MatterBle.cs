@@ -7,5 +7,5 @@ public static class MatterBle
     public const string ShortServiceUuid = "fff6";
     public const string C1WriteUuid = "18ee2ef5-263d-4559-959f-4f9c429f9d11";
     public const string C2IndicateUuid = "18ee2ef5-263d-4559-959f-4f9c429f9d12";
-    public const string C3AdditionalDataUuid = "18ee2ef5-263d-4559-959f-4f9c429f9d13";
+    public const string C3AdditionalDataUuid = "64630238-8772-45f2-b87d-748a83218f04";
 }

@@ -8,6 +8,7 @@ using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 
 namespace CommissioningActors.Core.Tests.Commissioning;
 
@@ -24,19 +25,21 @@ public sealed class CommissioningAttemptActorTests : TestKit
 
     private static readonly MatterAdvertisement Advertisement = new(3840, 0, 0xFFF1, 0x8001, HasAdditionalData: false);
 
+    // These tests pin the all-at-once policy (every address of the device at once); HedgedAttemptTests the default.
     private static readonly AttemptSettings Settings = AttemptSettings.Default with
     {
         CandidateSettle = TimeSpan.FromMilliseconds(100),
         ScanTimeout = TimeSpan.FromSeconds(10),
         DefaultTimeout = TimeSpan.FromSeconds(20),
+        Policy = ConnectPolicy.AllAtOnce,
     };
 
     private readonly TestProbe _parent;
     private readonly TestProbe _reportTo;
     private readonly TestProbe _registry;
     private readonly TestProbe _proxies;
-    private readonly Proxy _p1;
-    private readonly Proxy _p2;
+    private readonly AttemptProxy _p1;
+    private readonly AttemptProxy _p2;
     private readonly List<string> _output = [];
 
     public CommissioningAttemptActorTests()
@@ -45,17 +48,8 @@ public sealed class CommissioningAttemptActorTests : TestKit
         _reportTo = CreateTestProbe("report-to");
         _registry = CreateTestProbe("registry");
         _proxies = CreateTestProbe("proxies");
-        _p1 = new Proxy("proxy-1", CreateTestProbe("session-1"), CreateTestProbe("gate-1"));
-        _p2 = new Proxy("proxy-2", CreateTestProbe("session-2"), CreateTestProbe("gate-2"));
-    }
-
-    private sealed record Proxy(string Id, TestProbe Session, TestProbe Gate)
-    {
-        public ProxyInfo Info(int slots = 1, int inUse = 0, int queued = 0, bool ready = true) =>
-            new(Id, Id + "-name", "127.0.0.1", ready, Session.Ref, Gate.Ref, slots, inUse, queued);
-
-        public Sighting Saw(string address, int? rssi = -60, MatterAdvertisement? matter = null) =>
-            new(address, Id, Session.Ref, rssi, "MATTER-3840", true, matter ?? Advertisement, DateTimeOffset.UtcNow);
+        _p1 = FakeGate.Proxy(this, "proxy-1");
+        _p2 = FakeGate.Proxy(this, "proxy-2");
     }
 
     private IActorRef Start(AttemptSettings? settings = null, TimeSpan? timeout = null, IReadOnlyList<string>? addresses = null)
@@ -84,10 +78,10 @@ public sealed class CommissioningAttemptActorTests : TestKit
         _proxies.Reply(new ProxyList(proxies));
     }
 
-    private (string Address, IActorRef Connection) ExpectSlotRequest(Proxy proxy) =>
+    private (string Address, IActorRef Connection) ExpectSlotRequest(AttemptProxy proxy) =>
         (proxy.Gate.ExpectMsg<RequestSlot>().Address, proxy.Gate.LastSender);
 
-    private Dictionary<string, IActorRef> ExpectSlotRequests(Proxy proxy, int count)
+    private Dictionary<string, IActorRef> ExpectSlotRequests(AttemptProxy proxy, int count)
     {
         var requests = new Dictionary<string, IActorRef>();
         for (var i = 0; i < count; i++)
@@ -112,7 +106,7 @@ public sealed class CommissioningAttemptActorTests : TestKit
     }
 
     /// <summary>Plays session and device for one granted connection until its BTP session is open.</summary>
-    private static void DriveToEstablished(Proxy proxy, IActorRef connection, int handle)
+    private static void DriveToEstablished(AttemptProxy proxy, IActorRef connection, int handle)
     {
         connection.Tell(new SlotGranted(proxy.Id, handle, 0), proxy.Gate.Ref);
         Answer<Connect>(proxy, _ => new ConnectResult(handle, 100));
@@ -126,13 +120,13 @@ public sealed class CommissioningAttemptActorTests : TestKit
         connection.Tell(new ConnectionNotification(handle, MatterBle.C2IndicateUuid, response.Encode()));
     }
 
-    private static void Answer<T>(Proxy proxy, Func<T, BleCommandResult> result) where T : BleCommand
+    private static void Answer<T>(AttemptProxy proxy, Func<T, BleCommandResult> result) where T : BleCommand
     {
         var command = Assert.IsType<T>(proxy.Session.ExpectMsg<ExecuteBleCommand>().Command);
         proxy.Session.Reply(new BleCommandSucceeded(command, result(command), null));
     }
 
-    private static void FailConnect(Proxy proxy, IActorRef connection, string code, string message)
+    private static void FailConnect(AttemptProxy proxy, IActorRef connection, string code, string message)
     {
         connection.Tell(new SlotGranted(proxy.Id, 1, 0), proxy.Gate.Ref);
         var connect = Assert.IsType<Connect>(proxy.Session.ExpectMsg<ExecuteBleCommand>().Command);

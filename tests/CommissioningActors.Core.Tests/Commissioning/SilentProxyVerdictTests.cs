@@ -41,7 +41,11 @@ public sealed class SilentProxyVerdictTests() : TestKit("""akka.scheduler.implem
         var proxies = CreateTestProbe("proxies");
         var report = CreateTestProbe("report");
         var supervisor = CreateTestProbe("supervisor");
-        var attemptSettings = AttemptSettings.Default with { CandidateSettle = TimeSpan.FromMilliseconds(100) };
+        var attemptSettings = AttemptSettings.Default with
+        {
+            CandidateSettle = TimeSpan.FromMilliseconds(100),
+            Policy = ConnectPolicy.AllAtOnce,
+        };
         supervisor.ChildActorOf(CommissioningAttemptActor.Props(new CommissionRequest("job-1", Payload), registry.Ref, proxies.Ref,
             report.Ref, attemptSettings, ConnectionSettings.Default));
         registry.ExpectMsg<WatchDevice>();
@@ -57,7 +61,7 @@ public sealed class SilentProxyVerdictTests() : TestKit("""akka.scheduler.implem
             Scheduler.Advance(TimeSpan.FromMilliseconds(100));
             proxies.ExpectMsg<GetProxies>(TimeSpan.FromMilliseconds(50));
         });
-        proxies.Reply(new ProxyList([new ProxyInfo("proxy-1", "silent", "127.0.0.1", true, session, gate, 1, 0, 0)]));
+        proxies.Reply(new ProxyList([new ProxyInfo("proxy-1", "silent", "127.0.0.1", true, session, gate)]));
 
         // One candidate holds the slot with a connect the proxy never answers; the other waits in the gate.
         ExpectConnect(outbound);

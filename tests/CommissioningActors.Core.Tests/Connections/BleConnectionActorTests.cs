@@ -6,6 +6,7 @@ using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 
 namespace CommissioningActors.Core.Tests.Connections;
 
@@ -410,7 +411,8 @@ public sealed class BleConnectionActorTests : TestKit
         Grant(generation: 3);
         var connect = ExpectCommand<Connect>();
         connection.Tell(new ConnectsAborted(ProxyId, 4, "commissioning ended"));
-        _parent.FishForMessage(m => m is ConnectionProgress);
+        // The grant's progress line, then ConnectStarted (the hedge clock): nothing after them.
+        _parent.FishForMessage(m => m is ConnectStarted);
         Assert.True(this.Settle(connection));
         Assert.Empty(_parent.Queued());
 

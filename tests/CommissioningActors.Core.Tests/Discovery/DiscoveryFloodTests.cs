@@ -68,9 +68,11 @@ public sealed class DiscoveryFloodTests() : TestKit("""akka.scheduler.implementa
         var settings = DiscoverySettings.Default with { LogPerWindow = 5, LogWindow = TimeSpan.FromSeconds(10) };
         var registry = Sys.ActorOf(DiscoveryRegistryActor.Props(settings));
         var proxy = CreateTestProbe();
+        // A hundred different devices (one address each would be one device: the registry's rule).
+        var discriminator = 0;
         foreach (var address in RandomMacs(100, seed: 2))
         {
-            registry.Tell(Seen(proxy.Ref, "p1", address));
+            registry.Tell(Seen(proxy.Ref, "p1", address) with { Matter = Light with { Discriminator = (ushort)discriminator++ } });
         }
 
         await registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance, TimeSpan.FromSeconds(10));
@@ -101,21 +103,22 @@ public sealed class DiscoveryFloodTests() : TestKit("""akka.scheduler.implementa
         subscriber.ExpectMsg<InitialState>();
 
         var proxy = CreateTestProbe();
+        // The registry's verdicts for a flood of addresses, each a different device.
         foreach (var address in RandomMacs(10_000, seed: 3))
         {
-            Sys.EventStream.Publish(Seen(proxy.Ref, "hostile", address));
+            Sys.EventStream.Publish(new NewDeviceDiscovered(Seen(proxy.Ref, "hostile", address)));
         }
 
-        var announced = subscriber.ReceiveN(10).Cast<DeviceSeen>().ToList();
-        Assert.Equal(10, announced.Select(a => a.Address).Distinct().Count());
+        var announced = subscriber.ReceiveN(10).Cast<NewDeviceDiscovered>().ToList();
+        Assert.Equal(10, announced.Select(a => a.Sighting.Address).Distinct().Count());
         // The hub handles its mailbox in order: once it answers, every published sighting was handled.
         await hub.Ask<InitialState>(GetInitialState.Instance, TimeSpan.FromSeconds(30));
         Scheduler.Advance(settings.AnnounceWindow);
         var summary = subscriber.ExpectMsg<DiscoveriesSuppressed>();
         Assert.Equal(9_990, summary.Count);
 
-        // A real device that keeps advertising is announced in the next window.
-        Sys.EventStream.Publish(Seen(proxy.Ref, "good", "C0:FF:EE:00:00:01"));
-        Assert.Equal("C0:FF:EE:00:00:01", subscriber.ExpectMsg<DeviceSeen>().Address);
+        // The next window has budget again: a real device found then is announced.
+        Sys.EventStream.Publish(new NewDeviceDiscovered(Seen(proxy.Ref, "good", "C0:FF:EE:00:00:01")));
+        Assert.Equal("C0:FF:EE:00:00:01", subscriber.ExpectMsg<NewDeviceDiscovered>().Sighting.Address);
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Protocol.BleProxy;
@@ -68,5 +69,69 @@ public sealed class DiscoveryRegistryActorTests : TestKit
         registry.Tell(new DeviceSeen("proxy-1", proxy.Ref, "old", -50, null, true, Light, DateTimeOffset.UtcNow));
         await AwaitAssertAsync(async () => Assert.Empty((await registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance)).Discoveries),
             TimeSpan.FromSeconds(3));
+    }
+
+    private TestProbe NewDevices()
+    {
+        var probe = CreateTestProbe();
+        Sys.EventStream.Subscribe(probe.Ref, typeof(NewDeviceDiscovered));
+        return probe;
+    }
+
+    private static DeviceSeen At(IActorRef proxy, string address, MatterAdvertisement? matter) =>
+        new("proxy-1", proxy, address, -50, null, true, matter, DateTimeOffset.UtcNow);
+
+    /// <summary>Addresses whose sightings the registry called a new device, after a round trip settles them.</summary>
+    private List<string> Announced(IActorRef registry, TestProbe newDevices)
+    {
+        registry.Tell(GetDiscoveries.Instance);
+        ExpectMsg<DiscoveriesSnapshot>();
+        // Published before the registry answered, so already queued.
+        return newDevices.Queued().OfType<NewDeviceDiscovered>().Select(d => d.Sighting.Address).ToList();
+    }
+
+    [Fact]
+    public void A_sighting_is_a_new_device_only_when_no_remembered_sighting_shares_its_identity()
+    {
+        var newDevices = NewDevices();
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props());
+        var proxy = CreateTestProbe();
+
+        registry.Tell(At(proxy.Ref, "A", Light));
+        registry.Tell(At(proxy.Ref, "B", Light)); // rotated
+        registry.Tell(At(proxy.Ref, "A", Light)); // again
+        registry.Tell(At(proxy.Ref, "C", null)); // not Matter: never announced
+        registry.Tell(At(proxy.Ref, "D", Light with { VendorId = 0xFFF2 }));
+        registry.Tell(At(proxy.Ref, "E", Light with { Discriminator = 1 }));
+
+        Assert.Equal(["A", "D", "E"], Announced(registry, newDevices));
+    }
+
+    [Fact]
+    public void An_address_that_advertises_another_identity_moves_its_count()
+    {
+        var newDevices = NewDevices();
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props());
+        var proxy = CreateTestProbe();
+
+        registry.Tell(At(proxy.Ref, "A", Light));
+        registry.Tell(At(proxy.Ref, "A", Light with { ProductId = 0x9000 })); // the same address now names another device
+        registry.Tell(At(proxy.Ref, "A", Light)); // no sighting remembers the light any more: new again
+
+        Assert.Equal(["A", "A", "A"], Announced(registry, newDevices));
+    }
+
+    [Fact]
+    public void An_evicted_sighting_no_longer_counts_for_its_device()
+    {
+        var newDevices = NewDevices();
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props(DiscoverySettings.Default with { MaxSightingsPerProxy = 1 }));
+        var proxy = CreateTestProbe();
+
+        registry.Tell(At(proxy.Ref, "A", Light));
+        registry.Tell(At(proxy.Ref, "B", Light with { Discriminator = 7 })); // evicts A, the light's only sighting
+        registry.Tell(At(proxy.Ref, "C", Light));
+
+        Assert.Equal(["A", "B", "C"], Announced(registry, newDevices));
     }
 }

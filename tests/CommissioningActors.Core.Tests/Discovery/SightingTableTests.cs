@@ -86,4 +86,25 @@ public sealed class SightingTableTests
         Assert.Equal(0, table.RemoveProxy("p1"));
         Assert.Equal(0, table.Evicted);
     }
+
+    [Fact]
+    public void Every_value_that_leaves_the_table_is_reported_once_whatever_removed_it()
+    {
+        var removed = new List<string>();
+        var table = new SightingTable<string>(maxPerProxy: 2, maxTotal: 3, removed.Add);
+        table.Upsert("p1", "A", "a", T0);
+        table.Upsert("p1", "B", "b", T0.AddSeconds(1));
+        table.Upsert("p1", "A", "a2", T0.AddSeconds(2)); // a refresh replaces, it does not remove
+        table.Upsert("p1", "C", "c", T0.AddSeconds(3)); // per-proxy cap: evicts B
+        table.Upsert("p2", "D", "d", T0.AddSeconds(4));
+        table.Upsert("p3", "E", "e", T0.AddSeconds(5)); // total cap: evicts a2
+        Assert.Equal(["b", "a2"], removed);
+
+        table.RemoveOlderThan(T0.AddSeconds(4)); // expiry: c
+        table.RemoveProxy("p2"); // proxy gone: d
+        Assert.Equal(["b", "a2", "c", "d"], removed);
+        Assert.True(table.TryGetValue("p3", "E", out var e));
+        Assert.Equal("e", e);
+        Assert.False(table.TryGetValue("p1", "B", out _));
+    }
 }

@@ -21,6 +21,8 @@ public sealed class EventHubActorTests : TestKit
         return hub;
     }
 
+    private static readonly CommissioningActors.Protocol.Matter.MatterAdvertisement Light = new(3840, 0, 0xFFF1, 0x8001, false);
+
     private ProxyConnected Proxy(int i) => new($"p{i:D3}", $"proxy {i}", TestActor, TestActor, 3);
 
     private DeviceSeen Seen(string proxy, string address, bool matter = true) =>
@@ -74,22 +76,73 @@ public sealed class EventHubActorTests : TestKit
     }
 
     [Fact]
-    public void Repeated_sightings_of_one_device_on_one_proxy_are_sent_once()
+    public void The_hub_announces_what_the_registry_decided_and_never_re_derives_it()
     {
         var hub = StartHub();
         var subscriber = CreateTestProbe();
         hub.Tell(SubscribeEvents.Instance, subscriber.Ref);
         subscriber.ExpectMsg<InitialState>();
-        Sys.EventStream.Publish(Seen("p1", "AA"));
-        Sys.EventStream.Publish(Seen("p1", "AA"));
-        Sys.EventStream.Publish(Seen("p2", "AA"));
+
+        // Raw sightings are the registry's input, not news: the hub does not look at them.
         Sys.EventStream.Publish(Seen("p1", "AA"));
         Sys.EventStream.Publish(Seen("p1", "BB"));
-        Sys.EventStream.Publish(Seen("p1", "not-matter", matter: false));
+        // The registry's decisions pass as they are, even one for an address announced before (the registry
+        // forgot the device and found it again): the hub keeps no table of its own to second-guess it.
+        Sys.EventStream.Publish(new NewDeviceDiscovered(Seen("p1", "AA")));
+        Sys.EventStream.Publish(new NewDeviceDiscovered(Seen("p2", "CC")));
+        Sys.EventStream.Publish(new NewDeviceDiscovered(Seen("p1", "AA")));
 
-        var seen = subscriber.ReceiveN(3).Cast<DeviceSeen>().Select(d => (d.ProxyId, d.Address)).ToList();
-        Assert.Equal([("p1", "AA"), ("p2", "AA"), ("p1", "BB")], seen);
+        var announced = subscriber.ReceiveN(3).Cast<NewDeviceDiscovered>().Select(d => (d.Sighting.ProxyId, d.Sighting.Address)).ToList();
+        Assert.Equal([("p1", "AA"), ("p2", "CC"), ("p1", "AA")], announced);
         subscriber.ExpectNothingBefore<InitialState>(hub, GetInitialState.Instance);
+    }
+
+    [Fact]
+    public void A_rotating_device_seen_by_two_proxies_is_one_device_discovered_until_the_registry_forgets_it()
+    {
+        var registry = Sys.ActorOf(DiscoveryRegistryActor.Props());
+        var hub = StartHub();
+        var subscriber = CreateTestProbe();
+        hub.Tell(SubscribeEvents.Instance, subscriber.Ref);
+        subscriber.ExpectMsg<InitialState>();
+        var proxy1 = CreateTestProbe();
+        var proxy2 = CreateTestProbe();
+
+        // One light rotating over three addresses, heard by two proxies, advertising again and again.
+        foreach (var address in new[] { "C0:FF:EE:00:00:01", "C0:FF:EE:00:00:02", "C0:FF:EE:00:00:03", "C0:FF:EE:00:00:01" })
+        {
+            registry.Tell(new DeviceSeen("p1", proxy1.Ref, address, -60, null, true, Light, DateTimeOffset.UtcNow));
+            registry.Tell(new DeviceSeen("p2", proxy2.Ref, address, -70, null, true, Light, DateTimeOffset.UtcNow));
+        }
+
+        // A second product with the same discriminator is another device.
+        registry.Tell(new DeviceSeen("p2", proxy2.Ref, "C0:FF:EE:00:00:09", -70, null, true, Light with { ProductId = 0x8002 },
+            DateTimeOffset.UtcNow));
+
+        var first = subscriber.ExpectMsg<NewDeviceDiscovered>().Sighting;
+        Assert.Equal(("p1", "C0:FF:EE:00:00:01"), (first.ProxyId, first.Address));
+        Assert.Equal(0x8002, subscriber.ExpectMsg<NewDeviceDiscovered>().Sighting.Matter!.ProductId);
+        // Registry then hub answered: every sighting above was decided and every decision passed on.
+        registry.Tell(GetDiscoveries.Instance);
+        Assert.Equal(7, ExpectMsg<DiscoveriesSnapshot>().Discoveries.Count);
+        subscriber.ExpectNothingBefore<InitialState>(hub, GetInitialState.Instance);
+
+        // Both proxies gone: the registry forgets the light, so its next sighting is a new device again.
+        Watch(proxy1.Ref);
+        Watch(proxy2.Ref);
+        Sys.Stop(proxy1.Ref);
+        Sys.Stop(proxy2.Ref);
+        ExpectTerminated(proxy1.Ref);
+        ExpectTerminated(proxy2.Ref);
+        var proxy3 = CreateTestProbe();
+        AwaitAssert(() =>
+        {
+            registry.Tell(GetDiscoveries.Instance);
+            Assert.Empty(ExpectMsg<DiscoveriesSnapshot>().Discoveries);
+        });
+        registry.Tell(new DeviceSeen("p3", proxy3.Ref, "C0:FF:EE:00:00:02", -60, null, true, Light, DateTimeOffset.UtcNow));
+        var again = subscriber.ExpectMsg<NewDeviceDiscovered>().Sighting;
+        Assert.Equal(("p3", "C0:FF:EE:00:00:02"), (again.ProxyId, again.Address));
     }
 
     [Fact]

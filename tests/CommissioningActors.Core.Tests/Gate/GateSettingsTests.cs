@@ -32,4 +32,19 @@ public sealed class GateSettingsTests
     public void An_unbounded_or_empty_gate_is_rejected(string line) =>
         Assert.Throws<ConfigurationException>(() =>
             GateSettings.FromConfig(ConfigurationFactory.ParseString($"commissioning.gate {{ {line} }}")));
+
+    [Fact]
+    public void Capacity_is_the_per_proxy_hocon_entry_then_the_hello_then_the_default()
+    {
+        var settings = GateSettings.Default with
+        {
+            DefaultSlots = 2,
+            SlotsByProxyName = new Dictionary<string, int> { ["pinned"] = 1 },
+        };
+
+        Assert.Equal(new GateCapacity(1, SlotsSource.Hocon), settings.CapacityFor("pinned", 5));
+        Assert.Equal(new GateCapacity(1, SlotsSource.Hocon), settings.CapacityFor("pinned", null));
+        Assert.Equal(new GateCapacity(5, SlotsSource.Hello), settings.CapacityFor("other", 5));
+        Assert.Equal(new GateCapacity(2, SlotsSource.Default), settings.CapacityFor("other", null));
+    }
 }

@@ -114,7 +114,7 @@ public sealed class JobActorTests : TestKit
         job.Outcome(verdict switch
         {
             "completed" => new AttemptSucceeded("d1", "C0:FF:EE:00:00:01", "proxy-1", 3840, 0xFFF1, 0x8001, 247,
-                new CommissioningActors.Protocol.Matter.BtpHandshakeResponse(4, 244, 6)),
+                new CommissioningActors.Protocol.Matter.Btp.BtpHandshakeResponse(4, 244, 6)),
             "failed" => new AttemptFailed("d1", BleErrorCodes.Timeout, "no answer"),
             _ => new AttemptCancelled("d1", "user"),
         });

@@ -1,8 +1,11 @@
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Matter.Fabric;
 using CommissioningActors.Core.Storage;
+using CommissioningActors.Protocol.Matter.Certificates;
+using CommissioningActors.Protocol.Matter.Crypto;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -58,6 +61,36 @@ public sealed class FabricActorTests() : TestKit(StoreDispatcher), IDisposable
         var node = Assert.Single((await second.Ask<NodeList>(GetNodes.Instance)).Nodes);
         Assert.Equal(Node(1) with { Addresses = [] }, node with { Addresses = [] });
         Assert.Equal(Node(1).Addresses, node.Addresses);
+    }
+
+    [Fact]
+    public async Task The_controller_credentials_match_the_fabric_survive_a_restart_and_never_print_a_key()
+    {
+        var first = Sys.ActorOf(FabricActor.Props(Store()));
+        var info = await first.Ask<FabricInfo>(GetFabric.Instance);
+        var credentials = await first.Ask<ControllerCredentials>(GetControllerCredentials.Instance);
+
+        Assert.Equal(info.FabricId, credentials.FabricId);
+        Assert.Equal(info.ControllerNodeId, credentials.ControllerNodeId);
+        Assert.Equal(info.Ipk, credentials.IpkEpochKey);
+        Assert.Equal(info.RootCertificate.ToDer(), credentials.RootCertificate.ToDer());
+        Assert.Equal(credentials.ControllerNodeId, credentials.Noc.SubjectId(DnAttributeType.MatterNodeId));
+        Assert.True(credentials.Noc.IsSignedBy(credentials.RootCertificate.PublicKey));
+        using (var key = ECDsa.Create())
+        {
+            key.ImportPkcs8PrivateKey(credentials.ControllerKeyPkcs8, out _);
+            Assert.Equal(credentials.Noc.PublicKey, EcdsaP256.PublicKeyOf(key));
+        }
+
+        Assert.DoesNotContain(Convert.ToHexString(credentials.IpkEpochKey), credentials.ToString());
+        Assert.DoesNotContain("Key", credentials.ToString());
+        await StopAsync(first);
+
+        var again = await Sys.ActorOf(FabricActor.Props(Store())).Ask<ControllerCredentials>(GetControllerCredentials.Instance);
+        Assert.Equal(credentials.Noc.ToDer(), again.Noc.ToDer());
+        Assert.Equal(credentials.ControllerKeyPkcs8, again.ControllerKeyPkcs8);
+        Assert.Equal(credentials.IpkEpochKey, again.IpkEpochKey);
+        Assert.Equal(credentials.CompressedFabricId, again.CompressedFabricId);
     }
 
     [Fact]

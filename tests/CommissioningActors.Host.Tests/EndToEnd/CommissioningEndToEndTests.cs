@@ -2,10 +2,13 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Commissioning;
+using CommissioningActors.Core.Discovery;
+using CommissioningActors.Core.Gate;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 using CommissioningActors.Simulator;
 
 namespace CommissioningActors.Host.Tests.EndToEnd;
@@ -15,9 +18,10 @@ public sealed class CommissioningEndToEndTests
 {
     private static readonly SimulatedDevice Light = DefaultDevices.All[0];
 
-    private static string Hocon(int gateSlots) => $$"""
+    private static string Hocon(int gateSlots, string policy = "hedged") => $$"""
         commissioning {
           gate.slots = {{gateSlots}}
+          attempt.connect-policy = {{policy}}
           attempt.candidate-settle = 300ms
           attempt.scan-timeout = 10s
         }
@@ -73,8 +77,12 @@ public sealed class CommissioningEndToEndTests
         await Eventually.GetAsync(() => supervisor.Ask<CommissioningStatus>(GetCommissioningStatus.Instance),
             s => s.InProgress == 0, what: "no attempt in progress");
         var proxies = await host.ActorAsync<ProxyManagerActor>();
-        await Eventually.GetAsync(() => proxies.Ask<ProxyList>(GetProxies.Instance),
-            l => l.Proxies.All(p => p.InUse == 0 && p.Queued == 0), what: "every gate empty");
+        var list = await proxies.Ask<ProxyList>(GetProxies.Instance);
+        foreach (var gate in list.Proxies.Select(p => p.Gate).OfType<IActorRef>())
+        {
+            await Eventually.GetAsync(() => gate.Ask<GateState>(GetGateState.Instance),
+                s => s.InUse == 0 && s.Queued == 0, what: "every gate empty");
+        }
         await Eventually.GetAsync(() => Task.FromResult(proxy.SlotsInUse), n => n == 0, what: "the proxy's slots all free");
         foreach (var handle in proxy.DisconnectCommandsByHandle)
         {
@@ -88,7 +96,8 @@ public sealed class CommissioningEndToEndTests
     [InlineData("MT:-24J0AFN00KA0648G00")]
     public async Task A_rotating_device_behind_a_one_slot_proxy_is_commissioned_with_no_slot_errors(string code)
     {
-        await using var host = await TestHost.StartWithHoconAsync(Hocon(gateSlots: 1));
+        // All addresses at once (matter.js's way): the gate alone keeps the proxy safe.
+        await using var host = await TestHost.StartWithHoconAsync(Hocon(gateSlots: 1, policy: "all-at-once"));
         await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=one-slot" }.Uri, OneSlotProxy());
         var info = await ReadyProxyAsync(host);
 
@@ -111,7 +120,7 @@ public sealed class CommissioningEndToEndTests
     public async Task Without_the_gate_the_same_scenario_exhausts_the_proxy_and_says_so()
     {
         // The gate believes in 3 slots; the proxy really has 1: the seed's connect storm.
-        await using var host = await TestHost.StartWithHoconAsync(Hocon(gateSlots: 3));
+        await using var host = await TestHost.StartWithHoconAsync(Hocon(gateSlots: 3, policy: "all-at-once"));
         await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=one-slot" }.Uri, OneSlotProxy());
         await ReadyProxyAsync(host);
 
@@ -120,6 +129,39 @@ public sealed class CommissioningEndToEndTests
         Assert.True(proxy.OutOfSlotsErrorsSent > 0, "the ungated storm hit the proxy's slot limit");
         Assert.Contains(output, l => l.Contains(BleErrorCodes.OutOfConnectionSlots, StringComparison.Ordinal)
             && l.Contains(SlotExhaustion.ActionableMessage, StringComparison.Ordinal));
+        await AssertNothingLeftAsync(host, proxy);
+    }
+
+    [Fact]
+    public async Task With_hedging_a_device_rotating_over_three_addresses_costs_one_connect_to_its_current_address()
+    {
+        var rotation = new AddressRotation();
+        var light = Light with { Rotation = rotation };
+        await using var host = await TestHost.StartWithHoconAsync(Hocon(gateSlots: 3) + "\ncommissioning.attempt.freshness-resolution = 50ms");
+        await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=one-slot" }.Uri,
+            OneSlotProxy() with { Devices = [light], Latencies = new SimulatorLatencies { AdvertisementInterval = TimeSpan.FromMilliseconds(100) } });
+        await ReadyProxyAsync(host);
+        var registry = await host.ActorAsync<DiscoveryRegistryActor>();
+        // The device advertised its first two addresses earlier, then rotated to its third.
+        foreach (var address in light.Addresses)
+        {
+            await Eventually.GetAsync(() => registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance),
+                s => s.Discoveries.Any(d => d.Address == address), what: $"{address} seen");
+            rotation.Advance(light.Addresses.Count);
+        }
+
+        // The current address keeps being heard; the old ones fell silent when the device moved on.
+        await Eventually.GetAsync(() => registry.Ask<DiscoveriesSnapshot>(GetDiscoveries.Instance),
+            s => s.Discoveries.Single(d => d.Address == light.Addresses[^1]).LastSeen
+                 - s.Discoveries.Where(d => d.Address != light.Addresses[^1]).Max(d => d.LastSeen) > TimeSpan.FromMilliseconds(300),
+            what: "the current address heard well after the old ones");
+        var (outcome, output) = await CommissionAsync(host, "34970112332");
+
+        var success = Assert.IsType<AttemptSucceeded>(outcome);
+        Assert.Equal(light.Addresses[^1], success.Address);
+        Assert.Equal(1, proxy.ConnectsReceived);
+        Assert.Equal(0, proxy.OutOfSlotsErrorsSent);
+        Assert.Single(output, l => l.StartsWith("Trying ", StringComparison.Ordinal));
         await AssertNothingLeftAsync(host, proxy);
     }
 

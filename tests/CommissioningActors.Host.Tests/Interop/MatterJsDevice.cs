@@ -123,6 +123,9 @@ public sealed class MatterJsDevice : IAsyncDisposable
     /// <summary>Lets a frozen device run again (SIGCONT); its overdue timers, the fail-safe among them, fire at once.</summary>
     public void Resume() => Signal(SigCont);
 
+    /// <summary>Freezes the device now (SIGSTOP): it answers nothing, as if unplugged, until <see cref="Resume"/>.</summary>
+    public void Freeze() => Signal(SigStop);
+
     /// <summary>Cursor for <see cref="WaitForEventAsync"/>: take it before the action whose event you await.</summary>
     public int EventCursor => _process.EventCount;
 
@@ -170,6 +173,7 @@ public sealed class MatterJsDevice : IAsyncDisposable
     }
 
     private const int SigCont = 18;
+    private const int SigStop = 19;
 
     private void Signal(int signal)
     {

@@ -18,6 +18,7 @@ public sealed partial class CommissioningFlowActor
     private byte[] _pai = [];
     private byte[] _csr = [];
     private ulong _nodeId;
+    private AttestationInfo? _attested;
 
     private void ReadInitialData() => Request(FlowStep.ReadInitialData, MatterProtocolId.InteractionModel,
         (byte)InteractionModelOpcode.ReadRequest, FlowPayloads.ReadInitialData(), answer =>
@@ -110,6 +111,7 @@ public sealed partial class CommissioningFlowActor
                 }
 
                 var info = verified.Value!;
+                _attested = info;
                 Line($"attestation verified: vendor 0x{info.VendorId:X4}, product 0x{info.ProductId:X4}{(info.IsDevelopmentDevice ? " (test device)" : "")}");
                 foreach (var warning in info.Warnings)
                 {
@@ -160,58 +162,37 @@ public sealed partial class CommissioningFlowActor
             });
     }
 
-    private void AddTrustedRoot(FabricInfo fabric)
-    {
-        var root = _settings.CertificateEncoder.Encode(fabric.RootCertificate, out var error);
-        if (root is null)
+    private void AddTrustedRoot(FabricInfo fabric) => Request(FlowStep.AddTrustedRootCertificate, MatterProtocolId.InteractionModel, Invoke,
+        FlowPayloads.Invoke(OperationalCredentials, 11, (0, new TlvBytes(MatterCertificateTlv.Encode(fabric.RootCertificate)))), answer =>
         {
-            Fail("commissioning_failed", error ?? "the root certificate could not be encoded");
-            return;
-        }
-
-        Request(FlowStep.AddTrustedRootCertificate, MatterProtocolId.InteractionModel, Invoke,
-            FlowPayloads.Invoke(OperationalCredentials, 11, (0, new TlvBytes(root))), answer =>
+            if (CommandFields(answer, OperationalCredentials, 11) is null)
             {
-                if (CommandFields(answer, OperationalCredentials, 11) is null)
-                {
-                    return;
-                }
+                return;
+            }
 
-                Line("root certificate added");
-                _fabric.Tell(new IssueNoc(_nodeId, _csr));
-                AwaitFabric<NocIssued>(FlowStep.AddNoc, issued => AddNoc(fabric, issued));
-            });
-    }
+            Line("root certificate added");
+            _fabric.Tell(new IssueNoc(_nodeId, _csr));
+            AwaitFabric<NocIssued>(FlowStep.AddNoc, issued => AddNoc(fabric, issued));
+        });
 
-    private void AddNoc(FabricInfo fabric, NocIssued issued)
-    {
-        var noc = _settings.CertificateEncoder.Encode(issued.Noc, out var error);
-        if (noc is null)
+    private void AddNoc(FabricInfo fabric, NocIssued issued) => Request(FlowStep.AddNoc, MatterProtocolId.InteractionModel, Invoke,
+        FlowPayloads.AddNoc(MatterCertificateTlv.Encode(issued.Noc), fabric.Ipk, fabric.ControllerNodeId, fabric.AdminVendorId), answer =>
         {
-            Fail("commissioning_failed", error ?? "the NOC could not be encoded");
-            return;
-        }
-
-        Request(FlowStep.AddNoc, MatterProtocolId.InteractionModel, Invoke, FlowPayloads.Invoke(OperationalCredentials, 6,
-            (0, new TlvBytes(noc)), (1, new TlvBytes(Array.Empty<byte>())), (2, new TlvBytes(fabric.Ipk)),
-            (3, new TlvUnsigned(fabric.ControllerNodeId)), (4, new TlvUnsigned(fabric.AdminVendorId))), answer =>
+            if (CommandFields(answer, OperationalCredentials, 8) is not { } fields)
             {
-                if (CommandFields(answer, OperationalCredentials, 8) is not { } fields)
-                {
-                    return;
-                }
+                return;
+            }
 
-                if (fields[0]?.AsUnsigned() is not 0)
-                {
-                    Fail("commissioning_failed", $"the device answered NOC status {fields[0]?.AsUnsigned()}");
-                    return;
-                }
+            if (NocError(fields) is { } error)
+            {
+                Fail("commissioning_failed", error);
+                return;
+            }
 
-                Line($"operational certificate added: node id {_nodeId}");
-                _step = FlowStep.Case;
-                Fail("commissioning_failed", "CASE to the new node is not implemented in the flow yet");
-            });
-    }
+            Line($"operational certificate added: node id {_nodeId}");
+            _fabric.Tell(GetControllerCredentials.Instance);
+            AwaitFabric<ControllerCredentials>(FlowStep.Case, FindNode);
+        });
 
     /// <summary>The response command's fields, or null after failing the step with the device's status.</summary>
     private TlvElement? CommandFields(RequestSucceeded answer, uint cluster, uint command)

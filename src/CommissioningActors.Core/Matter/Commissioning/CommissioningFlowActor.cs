@@ -1,4 +1,6 @@
 using Akka.Actor;
+using CommissioningActors.Core.Matter.Fabric;
+using CommissioningActors.Core.Matter.Resolution;
 using CommissioningActors.Core.Matter.Sessions;
 using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Protocol.Matter.Certificates;
@@ -12,12 +14,27 @@ public sealed record FlowSettings
 
     public TimeSpan DisarmTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    public ICertificateTlvEncoder CertificateEncoder { get; init; } = UnavailableCertificateTlvEncoder.Instance;
+    /// <summary>The operational resolver (<see cref="ResolveOperational"/>); null: CASE goes to the address PASE used.</summary>
+    public IActorRef? Resolver { get; init; }
+
+    public TimeSpan ResolveTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>When the resolver finds nothing, try CASE at the address PASE used (on-network devices answer there).</summary>
+    public bool FallBackToCommissioningAddress { get; init; } = true;
+
+    /// <summary>The node's label in the registry.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Builds the PASE session child (channel, owner, passcode, options); null: <see cref="SecureSessionActor"/>. A test seam.</summary>
+    public Func<IMatterChannel, IActorRef, uint, SecureSessionOptions, Props>? PaseSession { get; init; }
+
+    /// <summary>Builds the CASE session child (channel, owner, credentials, node id, options); null: <see cref="SecureSessionActor"/>. A test seam.</summary>
+    public Func<IMatterChannel, IActorRef, ControllerCredentials, ulong, SecureSessionOptions, Props>? CaseSession { get; init; }
 }
 
 /// <summary>
 /// Commissions one device on the network, one behaviour per step in matter.js's order. It owns the device's
-/// PASE session actor (a child, stopped on failure: never restarted with lost keys) and reports
+/// PASE and then CASE session actors (children, stopped on failure: never restarted with lost keys) and reports
 /// <see cref="FlowLine"/>s, then <see cref="FlowSucceeded"/> or <see cref="FlowFailed"/>, to its report-to
 /// actor, then stops. Each step runs under its own timeout. Once the fail-safe is armed, a failure first
 /// disarms it (ArmFailSafe 0; if that fails, the device's timer expires it) so the device stays commissionable.
@@ -59,8 +76,9 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        _session = Context.ActorOf(SecureSessionActor.Props(_channel, Self, _passcode,
-            new SecureSessionOptions { EstablishTimeout = _settings.StepTimeout }), "pase");
+        var options = new SecureSessionOptions { EstablishTimeout = _settings.StepTimeout };
+        _session = Context.ActorOf(_settings.PaseSession?.Invoke(_channel, Self, _passcode, options)
+            ?? SecureSessionActor.Props(_channel, Self, _passcode, options), "pase");
         Context.Watch(_session);
         Line($"establishing PASE with {_channel.PeerDescription}");
     }
@@ -81,12 +99,16 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
         Receive<Terminated>(_ => Fail("pase_failed", "PASE failed: the session ended"));
     }
 
-    /// <summary>Sends one request for <paramref name="step"/> and becomes the behaviour that waits for its answer.</summary>
-    private void Request(FlowStep step, MatterProtocolId protocol, byte opcode, byte[] payload, Action<RequestSucceeded> onAnswer)
+    /// <summary>
+    /// Sends one request for <paramref name="step"/> on <paramref name="session"/> (default: PASE) and becomes the
+    /// behaviour that waits for its answer.
+    /// </summary>
+    private void Request(FlowStep step, MatterProtocolId protocol, byte opcode, byte[] payload, Action<RequestSucceeded> onAnswer, IActorRef? session = null)
     {
         _step = step;
         var id = ++_requestId;
-        _session.Tell(new SendRequest(id, protocol, opcode, payload, _settings.StepTimeout));
+        var target = session ?? _session;
+        target.Tell(new SendRequest(id, protocol, opcode, payload, _settings.StepTimeout));
         Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.StepTimeout + TimeSpan.FromSeconds(1));
         Become(() =>
         {
@@ -97,13 +119,26 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
             });
             Receive<RequestFailed>(r => r.RequestId == id, r => Fail("commissioning_failed", r.Reason));
             Receive<StepTimedOut>(t => t.RequestId == id, _ => Fail("commissioning_failed", $"no answer within {_settings.StepTimeout.TotalSeconds:0.#} s"));
-            Receive<Terminated>(_ => Fail("commissioning_failed", "the session with the device ended"));
+            ReceiveTerminated(target);
         });
     }
 
-    /// <summary>Waits for the fabric actor's answer to a message already sent (node id, NOC).</summary>
-    private void AwaitFabric<T>(FlowStep step, Action<T> onAnswer)
+    /// <summary>Forgets a session that stopped; fails the step when it is the one the step needs.</summary>
+    private void ReceiveTerminated(IActorRef needed) => Receive<Terminated>(t =>
     {
+        var pase = t.ActorRef.Equals(_session);
+        _session = pase ? ActorRefs.Nobody : _session;
+        _caseSession = t.ActorRef.Equals(_caseSession) ? ActorRefs.Nobody : _caseSession;
+        if (t.ActorRef.Equals(needed))
+        {
+            Fail("commissioning_failed", pase ? "the PASE session with the device ended" : "the CASE session with the node ended");
+        }
+    });
+
+    /// <summary>Waits for the fabric actor's answer to a message already sent (node id, NOC), while <paramref name="needed"/> (default: PASE) lives.</summary>
+    private void AwaitFabric<T>(FlowStep step, Action<T> onAnswer, IActorRef? needed = null)
+    {
+        var session = needed ?? _session;
         _step = step;
         var id = ++_requestId;
         Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.StepTimeout);
@@ -117,7 +152,7 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
             Receive<Fabric.FabricUnavailable>(u => Fail("commissioning_failed", u.Reason));
             Receive<Fabric.NocRefused>(r => Fail("commissioning_failed", r.Reason));
             Receive<StepTimedOut>(t => t.RequestId == id, _ => Fail("commissioning_failed", "the fabric registry did not answer"));
-            Receive<Terminated>(_ => Fail("commissioning_failed", "the session with the device ended"));
+            ReceiveTerminated(session);
         });
     }
 
@@ -147,7 +182,7 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
             });
             Receive<RequestFailed>(r => r.RequestId == id, _ => Expired(failure));
             Receive<StepTimedOut>(t => t.RequestId == id, _ => Expired(failure));
-            Receive<Terminated>(_ => Expired(failure));
+            Receive<Terminated>(t => t.ActorRef.Equals(_session), _ => Expired(failure));
             ReceiveAny(_ => { });
         });
     }

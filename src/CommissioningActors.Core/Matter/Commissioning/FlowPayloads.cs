@@ -97,6 +97,34 @@ public static class FlowPayloads
             : $"the device answered error code {code} ({Name(code.Value)})";
     }
 
+    /// <summary>AddNOC {0 NOC, 1 ICAC (none: empty), 2 IPK epoch key, 3 CaseAdminSubject, 4 AdminVendorId}.</summary>
+    public static byte[] AddNoc(byte[] noc, byte[] ipkEpochKey, ulong caseAdminSubject, ushort adminVendorId) =>
+        Invoke(OperationalCredentials, 6, (0, new TlvBytes(noc)), (1, new TlvBytes(Array.Empty<byte>())),
+            (2, new TlvBytes(ipkEpochKey)), (3, new TlvUnsigned(caseAdminSubject)), (4, new TlvUnsigned(adminVendorId)));
+
+    /// <summary>NOCResponse {0 statusCode, 1 fabricIndex, 2 debugText}: null when Ok, else the status named.</summary>
+    public static string? NocError(TlvElement fields)
+    {
+        var code = fields[0]?.AsUnsigned();
+        return code is null ? "the NOCResponse has no status code"
+            : code == 0 ? null
+            : $"the device answered NOC status {code} ({NocStatusName(code.Value)})";
+    }
+
+    private static string NocStatusName(ulong code) => code switch
+    {
+        1 => "InvalidPublicKey",
+        2 => "InvalidNodeOpId",
+        3 => "InvalidNOC",
+        4 => "MissingCsr",
+        5 => "TableFull",
+        6 => "InvalidAdminSubject",
+        9 => "FabricConflict",
+        10 => "LabelConflict",
+        11 => "InvalidFabricIndex",
+        _ => "unknown",
+    };
+
     private static string Name(ulong code) => code switch
     {
         1 => "ValueOutsideRange",

@@ -34,6 +34,7 @@ public sealed class FabricActor : ReceiveActor
     private readonly HashSet<ulong> _available = [];
     private FabricAuthority? _authority;
     private FabricRecord? _fabric;
+    private MatterCertificate? _controllerNoc;
     private string? _unavailable;
 
     public FabricActor(FabricStore store, FabricSettings settings)
@@ -43,6 +44,8 @@ public sealed class FabricActor : ReceiveActor
 
         Receive<GetFabric>(_ => Reply(() => new FabricInfo(
             _fabric!.FabricId, _fabric.AdminVendorId, _fabric.ControllerNodeId, _authority!.RootCertificate, _fabric.Ipk)));
+        Receive<GetControllerCredentials>(_ => Reply(() => new ControllerCredentials(
+            _fabric!.FabricId, _fabric.ControllerNodeId, _authority!.RootCertificate, _controllerNoc!, _fabric.ControllerPrivateKey, _fabric.Ipk)));
         Receive<AllocateNodeId>(_ => Reply(() => new NodeIdAllocated(_store.AllocateNodeId())));
         Receive<IssueNoc>(OnIssueNoc);
         Receive<AddNode>(add => Reply(() =>
@@ -137,6 +140,7 @@ public sealed class FabricActor : ReceiveActor
 
         _authority = authority;
         _fabric = record;
+        _controllerNoc = controller.Noc;
         _log.Info("Created fabric {0:X16}", fabricId);
     }
 
@@ -148,8 +152,16 @@ public sealed class FabricActor : ReceiveActor
             throw new StoreException($"the stored fabric {stored.FabricId:X16} does not load: {restored.Error}");
         }
 
+        var noc = MatterCertificateDerReader.Decode(stored.ControllerNoc);
+        if (!noc.IsOk)
+        {
+            restored.Value!.Dispose();
+            throw new StoreException($"the stored controller NOC of fabric {stored.FabricId:X16} does not load: {noc.Error}");
+        }
+
         _authority = restored.Value;
         _fabric = stored;
+        _controllerNoc = noc.Value;
     }
 
     private void OnIssueNoc(IssueNoc issue) => Reply(() =>

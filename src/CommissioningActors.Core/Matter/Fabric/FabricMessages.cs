@@ -15,6 +15,32 @@ public sealed record FabricInfo(ulong FabricId, ushort AdminVendorId, ulong Cont
     public override string ToString() => $"FabricInfo(fabric {FabricId:X16}, controller {ControllerNodeId:X16})";
 }
 
+/// <summary>Our controller's own CASE identity: answered with <see cref="ControllerCredentials"/> or <see cref="FabricUnavailable"/>.</summary>
+public sealed record GetControllerCredentials
+{
+    public static readonly GetControllerCredentials Instance = new();
+}
+
+/// <summary>
+/// What a CASE initiator on our fabric needs: the controller's NOC and its private key (PKCS#8), the root
+/// certificate, the IPK epoch key and the fabric id. Secret: ToString shows no key, and nothing may log the fields.
+/// </summary>
+public sealed record ControllerCredentials(
+    ulong FabricId,
+    ulong ControllerNodeId,
+    MatterCertificate RootCertificate,
+    MatterCertificate Noc,
+    byte[] ControllerKeyPkcs8,
+    byte[] IpkEpochKey)
+{
+    /// <summary>The compressed fabric id (operational instance names, the operational IPK), as a number.</summary>
+    public ulong CompressedFabricId =>
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(
+            Protocol.Matter.SecureChannel.CaseKeySchedule.CompressedFabricId(RootCertificate.PublicKey, FabricId));
+
+    public override string ToString() => $"ControllerCredentials(fabric {FabricId:X16}, controller {ControllerNodeId:X16})";
+}
+
 /// <summary>The fabric could not be created, loaded or written: nothing may be commissioned.</summary>
 public sealed record FabricUnavailable(string Reason);
 

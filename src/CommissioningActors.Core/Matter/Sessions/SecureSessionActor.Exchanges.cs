@@ -86,6 +86,12 @@ public sealed partial class SecureSessionActor
             return;
         }
 
+        if (_conversations.TryGetValue(deliver.Exchange, out var conversation))
+        {
+            OnConversationMessage(deliver.Exchange, conversation, deliver);
+            return;
+        }
+
         Complete(deliver.Exchange, p => new RequestSucceeded(p.Request.RequestId, header.Protocol, header.Opcode, deliver.Message.Payload));
     }
 
@@ -102,6 +108,7 @@ public sealed partial class SecureSessionActor
     /// <summary>Answers the request on <paramref name="exchange"/> once and closes the exchange (its ack goes out now).</summary>
     private void Complete(ExchangeKey exchange, Func<PendingRequest, object> reply)
     {
+        _conversations.Remove(exchange);
         if (!_pending.Remove(exchange, out var pending))
         {
             return;

@@ -60,7 +60,7 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         _link = SessionLink.Unsecured(_channel);
         _channel.Bind(0, Self);
         _paseExchange = _link.Exchanges.StartExchange(MatterProtocolId.SecureChannel);
-        var first = _pase!.Start();
+        var first = _case?.Start() ?? _pase!.Start();
         Handle(_link.Send(_paseExchange, (byte)first.Opcode, first.Payload));
         Timers.StartSingleTimer(EstablishTimer, EstablishTimedOut.Instance, _options.EstablishTimeout);
     }
@@ -73,17 +73,19 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         }
 
         _pending.Clear();
-        _channel.Unbind(_pase is null ? _localSessionId : (ushort)0, Self);
+        _channel.Unbind(_pase is null && _case is null ? _localSessionId : (ushort)0, Self);
         _link?.Dispose();
+        DisposeCase();
     }
 
     private void Establishing()
     {
         Receive<InboundDatagram>(d => Handle(_link!.Inbound(d.Bytes)));
         Receive<MrpTick>(_ => Handle(_link!.Tick()));
-        Receive<EstablishTimedOut>(_ => FailEstablishment(null, $"PASE with {_channel.PeerDescription} did not finish within {_options.EstablishTimeout.TotalSeconds:0.#} s"));
+        Receive<EstablishTimedOut>(_ => FailEstablishment(null, $"{Establishment} with {_channel.PeerDescription} did not finish within {_options.EstablishTimeout.TotalSeconds:0.#} s"));
         Receive<SessionRegistrationRefused>(r => FailEstablishment(null, r.Reason));
         Receive<SendRequest>(r => Sender.Tell(new RequestFailed(r.RequestId, RequestFailureKind.SessionUnavailable, "the session is not established yet")));
+        RefuseConversations();
         Receive<CloseSecureSession>(_ => Context.Stop(Self));
     }
 
@@ -92,6 +94,7 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         Receive<InboundDatagram>(d => Handle(_link!.Inbound(d.Bytes)));
         Receive<MrpTick>(_ => Handle(_link!.Tick()));
         Receive<SendRequest>(OnSendRequest);
+        ReceiveConversations();
         Receive<RequestTimedOut>(OnRequestTimedOut);
         Receive<SessionRegistrationRefused>(r =>
         {
@@ -116,11 +119,14 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
                 case DeliverMessage deliver when _pase is not null:
                     OnPaseMessage(deliver);
                     break;
+                case DeliverMessage deliver when _case is not null:
+                    OnCaseMessage(deliver);
+                    break;
                 case DeliverMessage deliver:
                     OnSecuredMessage(deliver);
                     break;
-                case DeliveryFailed failed when _pase is not null:
-                    FailEstablishment(null, $"{_channel.PeerDescription} did not acknowledge PASE after {failed.Transmissions} transmissions");
+                case DeliveryFailed failed when _pase is not null || _case is not null:
+                    FailEstablishment(null, $"{_channel.PeerDescription} did not acknowledge {Establishment} after {failed.Transmissions} transmissions");
                     return;
                 case DeliveryFailed failed:
                     Complete(failed.Exchange, p => new RequestFailed(p.Request.RequestId, RequestFailureKind.NotAcknowledged,

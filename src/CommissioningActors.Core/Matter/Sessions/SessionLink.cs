@@ -39,10 +39,13 @@ internal sealed class SessionLink : IDisposable
             MessageCounter.ForUnsecured(), ReceptionWindow.ForUnsecured(), clock, new Random()));
     }
 
-    /// <summary>The secured session PASE established (node ids 0 as PASE uses them).</summary>
-    public static SessionLink Secured(IMatterChannel channel, SessionEstablished session)
+    /// <summary>
+    /// The secured session PASE or CASE established. Nonces carry the sender's node id: 0 on PASE, our and the
+    /// peer's operational node ids on CASE.
+    /// </summary>
+    public static SessionLink Secured(IMatterChannel channel, SessionEstablished session, ulong localNodeId = 0)
     {
-        var codec = new SecureMessageCodec(session.EncryptKey, session.DecryptKey, 0, 0);
+        var codec = new SecureMessageCodec(session.EncryptKey, session.DecryptKey, localNodeId, session.PeerNodeId ?? 0);
         return new SessionLink(channel, codec, session.LocalSessionId, clock => new MatterExchangeManager(
             new ExchangeManagerOptions(new MessageAddressing(session.PeerSessionId), UseMrp: !channel.IsReliable, session.PeerParameters.Mrp),
             MessageCounter.ForSecureSession(), ReceptionWindow.ForSecureUnicast(), clock, new Random()));

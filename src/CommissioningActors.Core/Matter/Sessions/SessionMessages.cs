@@ -34,6 +34,9 @@ public enum RequestFailureKind
 
     /// <summary>The session is not usable (not yet established, ending, counters spent).</summary>
     SessionUnavailable,
+
+    /// <summary>A conversation went past its <see cref="ConversationLimits"/>.</summary>
+    LimitExceeded,
 }
 
 public sealed record RequestFailed(long RequestId, RequestFailureKind Kind, string Reason, StatusReport? PeerStatus = null);

@@ -30,6 +30,9 @@ public sealed class UdpMatterChannel(IActorRef transport, IPEndPoint peer) : IMa
 
     public IPEndPoint Peer => peer;
 
+    /// <summary>A channel to another endpoint on the same transport (the node's operational address).</summary>
+    public UdpMatterChannel WithPeer(IPEndPoint other) => new(transport, other);
+
     public void Send(byte[] message) => transport.Tell(new SendDatagram(peer, message));
 
     public void Bind(ushort localSessionId, IActorRef session) => transport.Tell(new RegisterSession(peer, localSessionId, session));

@@ -34,6 +34,7 @@ public static class ClusterIds
     public const uint BasicInformation = 0x0028;
     public const uint GeneralCommissioning = 0x0030;
     public const uint NetworkCommissioning = 0x0031;
+    public const uint AdministratorCommissioning = 0x003C;
     public const uint OperationalCredentials = 0x003E;
 }
 
@@ -136,6 +137,18 @@ public static class ClusterCatalogue
                     new(2, "errorValue", FieldType.Int32, Nullable: true)]),
         ]);
 
+    // Every command of this cluster must be invoked timed (core spec 11.19.8).
+    public static readonly ClusterSpec AdministratorCommissioning = new(ClusterIds.AdministratorCommissioning, "AdministratorCommissioning",
+        Attrs((0, "windowStatus"), (1, "adminFabricIndex"), (2, "adminVendorId")),
+        [
+            new(ClusterIds.AdministratorCommissioning, 0x00, "OpenCommissioningWindow",
+                [F(0, "commissioningTimeout", FieldType.UInt16), new(1, "pakePasscodeVerifier", FieldType.Bytes, MinLength: 97, MaxLength: 97, Secret: true),
+                    new(2, "discriminator", FieldType.UInt16), F(3, "iterations", FieldType.UInt32), new(4, "salt", FieldType.Bytes, MinLength: 16, MaxLength: 32)],
+                Timed: true),
+            new(ClusterIds.AdministratorCommissioning, 0x01, "OpenBasicCommissioningWindow", [F(0, "commissioningTimeout", FieldType.UInt16)], Timed: true),
+            new(ClusterIds.AdministratorCommissioning, 0x02, "RevokeCommissioning", [], Timed: true),
+        ]);
+
     public static readonly ClusterSpec OperationalCredentials = new(ClusterIds.OperationalCredentials, "OperationalCredentials",
         Attrs((0, "nocs"), (1, "fabrics"), (2, "supportedFabrics"), (3, "commissionedFabrics"), (4, "trustedRootCertificates"),
             (5, "currentFabricIndex")),
@@ -161,7 +174,8 @@ public static class ClusterCatalogue
         ]);
 
     public static IReadOnlyList<ClusterSpec> All { get; } =
-        [Identify, OnOff, Descriptor, AccessControl, BasicInformation, GeneralCommissioning, NetworkCommissioning, OperationalCredentials];
+        [Identify, OnOff, Descriptor, AccessControl, BasicInformation, GeneralCommissioning, NetworkCommissioning, AdministratorCommissioning,
+            OperationalCredentials];
 
     public static ClusterSpec? FindCluster(uint id) => All.FirstOrDefault(c => c.Id == id);
 

@@ -231,11 +231,35 @@ public sealed record WriteRequestMessage(IReadOnlyList<AttributeDataIB> Writes, 
 
         return InteractionModelRevision.Finish(w.EndContainer());
     }
+
+    /// <summary>The server side: strict on every field it uses; a chunked write (MoreChunkedMessages) is refused by the caller.</summary>
+    public static Parsed<(WriteRequestMessage Request, bool MoreChunkedMessages)> Decode(ReadOnlySpan<byte> payload) =>
+        ImDecode.Run(payload, "WriteRequest", root =>
+        {
+            var c = InteractionModelRevision.Open(root, "WriteRequest");
+            var writes = ImDecode.Array(ImDecode.Required(c, 2, "write requests"), "write requests");
+            return (new WriteRequestMessage(
+                [.. writes.Select((w, i) => AttributeDataIB.Read(w, $"write request {i}"))],
+                ImDecode.OptionalBool(c, 1, "timed request") ?? false,
+                ImDecode.OptionalBool(c, 0, "suppress response") ?? false),
+                ImDecode.OptionalBool(c, 3, "more chunked messages") ?? false);
+        });
 }
 
 /// <summary>WriteResponseMessage (opcode 0x07): 0 WriteResponses (AttributeStatusIB each).</summary>
 public sealed record WriteResponseMessage(IReadOnlyList<AttributeStatusIB> Statuses)
 {
+    public byte[] Encode()
+    {
+        var w = new TlvWriter().StartStructure(TlvTag.Anonymous).StartArray(TlvTag.Context(0));
+        foreach (var status in Statuses)
+        {
+            status.Write(w, TlvTag.Anonymous);
+        }
+
+        return InteractionModelRevision.Finish(w.EndContainer());
+    }
+
     public static Parsed<WriteResponseMessage> Decode(ReadOnlySpan<byte> payload) =>
         ImDecode.Run(payload, "WriteResponse", root =>
         {

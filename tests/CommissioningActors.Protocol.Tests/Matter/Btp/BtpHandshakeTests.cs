@@ -1,9 +1,9 @@
-using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace CommissioningActors.Protocol.Tests.Matter;
+namespace CommissioningActors.Protocol.Tests.Matter.Btp;
 
 public class BtpHandshakeTests
 {
@@ -155,11 +155,23 @@ public class BtpHandshakeTests
     }
 
     [Fact]
-    public void Negotiate_caps_segment_at_the_device_maximum()
+    public void Negotiate_caps_segment_at_the_btp_maximum()
     {
-        var response = BtpHandshake.Negotiate(BtpHandshakeRequest.Default(517, 3), deviceMaxSegment: 244, deviceWindow: 5);
+        var response = BtpHandshake.Negotiate(BtpHandshakeRequest.Default(517, 3), linkAttMtu: 517, maxWindow: 5);
 
         Assert.Equal(new BtpHandshakeResponse(4, 244, 3), response);
+    }
+
+    [Theory]
+    [InlineData(247, 185, 182)]
+    [InlineData(185, 247, 182)]
+    [InlineData(0, 100, 97)]
+    [InlineData(100, 0, 97)]
+    public void Negotiate_uses_the_smaller_known_mtu(int clientMtu, int linkMtu, int segment)
+    {
+        var response = BtpHandshake.Negotiate(BtpHandshakeRequest.Default((ushort)clientMtu, 4), (ushort)linkMtu);
+
+        Assert.Equal(segment, response.SegmentSize);
     }
 
     [Theory]

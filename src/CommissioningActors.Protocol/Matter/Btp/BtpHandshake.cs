@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace CommissioningActors.Protocol.Matter;
+namespace CommissioningActors.Protocol.Matter.Btp;
 
 /// <summary>Constants and negotiation of the BTP (Bluetooth Transport Protocol) handshake.</summary>
 public static class BtpHandshake
@@ -23,17 +23,30 @@ public static class BtpHandshake
     /// <summary>The ATT write/indication header eats 3 bytes of every MTU.</summary>
     public const int AttHeaderSize = 3;
 
-    /// <summary>What a device answers to a handshake request (the simulator's side of the exchange).</summary>
-    public static BtpHandshakeResponse Negotiate(
-        BtpHandshakeRequest request, ushort deviceMaxSegment = 244, byte deviceWindow = 6)
+    /// <summary>The largest segment BTP allows: a 247-byte ATT MTU minus the ATT header.</summary>
+    public const ushort MaxSegmentSize = 244;
+
+    /// <summary>The segment size on a minimum (23-byte) ATT MTU.</summary>
+    public const ushort MinSegmentSize = MinimumAttMtu - AttHeaderSize;
+
+    /// <summary>
+    /// What a device answers to a handshake request. The segment size comes from the smaller of the ATT MTU the
+    /// client saw and the one the device sees on its link (either may be 0 = unknown); with neither known it is
+    /// the 20-byte minimum. The window is the smaller of the two.
+    /// </summary>
+    public static BtpHandshakeResponse Negotiate(BtpHandshakeRequest request, ushort linkAttMtu = 0, byte maxWindow = 6)
     {
         var version = request.SupportedVersions.Contains(SupportedVersion) ? SupportedVersion : NoCommonVersion;
 
-        // An unknown (0) or below-minimum MTU falls back to the BLE minimum, giving 20-byte segments.
-        var attMtu = Math.Max(request.AttMtu, MinimumAttMtu);
-        var segment = (ushort)Math.Min(attMtu - AttHeaderSize, deviceMaxSegment);
+        int attMtu = (request.AttMtu, linkAttMtu) switch
+        {
+            (0, var link) => link,
+            (var client, 0) => client,
+            var (client, link) => Math.Min(client, link),
+        };
+        var segment = attMtu < MinimumAttMtu ? MinSegmentSize : (ushort)Math.Min(attMtu - AttHeaderSize, MaxSegmentSize);
 
-        return new BtpHandshakeResponse(version, segment, Math.Min(request.WindowSize, deviceWindow));
+        return new BtpHandshakeResponse(version, segment, Math.Min(request.WindowSize, maxWindow));
     }
 
     internal static ParseError? CheckHeader(ReadOnlySpan<byte> frame, int length, string what)

@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace CommissioningActors.Core.Matter.Resolution;
+
+/// <summary>One datagram received on the mDNS port.</summary>
+public sealed record MulticastDatagram(byte[] Data, IPEndPoint From);
+
+/// <summary>
+/// The resolver's only contact with the network: sends mDNS queries, delivers whatever arrives on port 5353.
+/// Tests replace it with a fake; production uses <see cref="UdpMulticastDns"/>. Sockets are opened by the
+/// constructor, so a test can create it on a thread that has entered a private network namespace.
+/// </summary>
+public interface IMulticastDns : IDisposable
+{
+    /// <summary>What it listens on, for the log (e.g. "lo (IPv4, IPv6)").</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Starts receiving. Both callbacks run on socket threads and must only hand the datagram or failure over
+    /// (the resolver tells itself). <paramref name="failed"/> is called at most once, and then nothing more arrives.
+    /// </summary>
+    void Start(Action<MulticastDatagram> received, Action<Exception> failed);
+
+    /// <summary>Multicasts <paramref name="packet"/> on every interface; returns one line per interface it failed on.</summary>
+    IReadOnlyList<string> Send(byte[] packet);
+}
+
+/// <summary>mDNS cannot run here (no multicast-capable interface, port 5353 not bindable, ...).</summary>
+public sealed class MulticastDnsUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

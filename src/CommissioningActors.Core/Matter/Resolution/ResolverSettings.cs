@@ -1,0 +1,73 @@
+using Akka.Configuration;
+
+namespace CommissioningActors.Core.Matter.Resolution;
+
+/// <summary>Which interfaces and address families the mDNS sockets use.</summary>
+/// <param name="Interfaces">Interface names (e.g. "lo"); empty = every interface that is up and multicast-capable.</param>
+public sealed record MulticastDnsSettings(IReadOnlyList<string> Interfaces, bool Ipv4, bool Ipv6)
+{
+    public static MulticastDnsSettings Default { get; } = new([], true, true);
+}
+
+/// <summary>
+/// From HOCON `commissioning.matter.resolver` (hocon/matter-resolver.hocon): the mDNS interfaces, how often an
+/// unanswered resolve asks again, how soon mDNS is retried after its sockets failed, and the caps that bound
+/// what hostile or broken responders can make the resolver hold.
+/// </summary>
+public sealed record ResolverSettings(
+    MulticastDnsSettings Multicast,
+    TimeSpan QueryInterval,
+    TimeSpan RestartDelay,
+    TimeSpan MaxTtl,
+    int MaxInstances,
+    int MaxHosts,
+    int MaxAddressesPerHost,
+    int MaxRecordsPerMessage,
+    int MaxPending,
+    int MaxStaticEntries)
+{
+    public static ResolverSettings Default { get; } = new(
+        MulticastDnsSettings.Default, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromHours(2),
+        MaxInstances: 512, MaxHosts: 512, MaxAddressesPerHost: 8, MaxRecordsPerMessage: 128, MaxPending: 256, MaxStaticEntries: 1024);
+
+    public static ResolverSettings FromConfig(Config config)
+    {
+        var c = config.GetConfig("commissioning.matter.resolver");
+        if (c is null || c.IsEmpty)
+        {
+            return Default;
+        }
+
+        var settings = new ResolverSettings(
+            new MulticastDnsSettings(
+                [.. c.GetStringList("interfaces", []) ?? []],
+                c.GetBoolean("ipv4", Default.Multicast.Ipv4),
+                c.GetBoolean("ipv6", Default.Multicast.Ipv6)),
+            c.GetTimeSpan("query-interval", Default.QueryInterval),
+            c.GetTimeSpan("restart-delay", Default.RestartDelay),
+            c.GetTimeSpan("max-ttl", Default.MaxTtl),
+            c.GetInt("max-instances", Default.MaxInstances),
+            c.GetInt("max-hosts", Default.MaxHosts),
+            c.GetInt("max-addresses-per-host", Default.MaxAddressesPerHost),
+            c.GetInt("max-records-per-message", Default.MaxRecordsPerMessage),
+            c.GetInt("max-pending", Default.MaxPending),
+            c.GetInt("max-static-entries", Default.MaxStaticEntries));
+        if (!settings.Multicast.Ipv4 && !settings.Multicast.Ipv6)
+        {
+            throw new ConfigurationException("commissioning.matter.resolver: at least one of ipv4 and ipv6 must be on");
+        }
+
+        if (settings.MaxInstances < 1 || settings.MaxHosts < 1 || settings.MaxAddressesPerHost < 1 || settings.MaxRecordsPerMessage < 1
+            || settings.MaxPending < 1 || settings.MaxStaticEntries < 1)
+        {
+            throw new ConfigurationException("commissioning.matter.resolver: every max-* cap must be at least 1");
+        }
+
+        if (settings.QueryInterval <= TimeSpan.Zero || settings.RestartDelay <= TimeSpan.Zero || settings.MaxTtl <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException("commissioning.matter.resolver: query-interval, restart-delay and max-ttl must be positive");
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using CommissioningActors.Core.Matter.Sessions;
+using CommissioningActors.Protocol.Matter.Certificates;
+using CommissioningActors.Protocol.Matter.InteractionModel;
+using CommissioningActors.Protocol.Matter.Messages;
+using CommissioningActors.Protocol.Matter.SecureChannel;
+using CommissioningActors.Protocol.Matter.Tlv;
+
+namespace CommissioningActors.Core.Tests.Matter;
+
+/// <summary>
+/// A device behind fake sessions for flow tests: answers the flow's Interaction Model requests like a
+/// commissionee (test vendor 0xFFF1 / product 0x8000 with its own PAA -> PAI -> DAC chain, so attestation really
+/// verifies against <see cref="Trust"/>), with scripted answers for AddNOC and CommissioningComplete.
+/// Requests arrive on session actors' threads; the test reads the record only after a reply it caused.
+/// </summary>
+public sealed class FakeCommissionee : IDisposable
+{
+    private static readonly DateTimeOffset NotBefore = DateTimeOffset.UtcNow.AddDays(-1);
+    private static readonly DateTimeOffset NotAfter = DateTimeOffset.UtcNow.AddYears(1);
+
+    private readonly ECDsa _paaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _paiKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _dacKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly ECDsa _operationalKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly byte[] _dac;
+    private readonly byte[] _pai;
+    private int _disarms;
+
+    public FakeCommissionee()
+    {
+        using var paa = Issue(null, _paaKey, _paaKey, "PAA", null, null, pathLength: 1);
+        using var pai = Issue(paa, _paaKey, _paiKey, "PAI", "FFF1", null, pathLength: 0);
+        using var dac = Issue(pai, _paiKey, _dacKey, "DAC", "FFF1", "8000", pathLength: null);
+        _dac = dac.RawData;
+        _pai = pai.RawData;
+        Trust = PaaTrustStore.FromCertificates([paa.RawData], isDevelopment: true);
+    }
+
+    public PaaTrustStore Trust { get; }
+
+    public byte[] AttestationChallenge { get; } = RandomNumberGenerator.GetBytes(16);
+
+    /// <summary>NOCResponse status for AddNOC (0 = OK).</summary>
+    public byte NocStatus { get; init; }
+
+    /// <summary>CommissioningCompleteResponse error code (0 = OK).</summary>
+    public byte CompleteError { get; init; }
+
+    /// <summary>How many ArmFailSafe(0) (disarm) the device was sent.</summary>
+    public int Disarms => Volatile.Read(ref _disarms);
+
+    public SessionReady Ready(ushort peerSessionId = 2) =>
+        new(1, peerSessionId, SecureSessionParameters.Defaults, AttestationChallenge);
+
+    /// <summary>The device's answer to one request, as the session would give it to the flow.</summary>
+    public object Answer(SendRequest request)
+    {
+        if (request.Opcode == (byte)InteractionModelOpcode.ReadRequest)
+        {
+            return Reply(request, InteractionModelOpcode.ReportData, new ReportDataMessage(
+            [
+                Attribute(0x28, 2, new TlvUnsigned(0xFFF1)),
+                Attribute(0x28, 4, new TlvUnsigned(0x8000)),
+                AttributeReportIB.Of(new AttributeDataIB(new AttributePath(0, 0x30, 1),
+                    TlvElement.Structure(TlvTag.Anonymous, new TlvElement(TlvTag.Context(0), new TlvUnsigned(60)), new TlvElement(TlvTag.Context(1), new TlvUnsigned(900))))),
+                Attribute(0x3E, 3, new TlvUnsigned(0)),
+            ]).Encode());
+        }
+
+        var command = InvokeRequestMessage.Decode(request.Payload).Value!.Requests[0];
+        var fields = command.Fields!;
+        return (command.Path.Cluster, command.Path.Command) switch
+        {
+            (0x30, 0) => ArmFailSafe(request, fields[0]!.AsUnsigned()!.Value),
+            (0x3E, 2) => Command(request, 0x3E, 3, (0, new TlvBytes(fields[0]!.AsUnsigned() == 1 ? _dac : _pai))),
+            (0x3E, 0) => Signed(request, 1, Tlv(1, new TlvBytes(new byte[] { 0x15, 0x18 }), 2, new TlvBytes(fields[0]!.AsBytes()!.Value), 3, new TlvUnsigned(0))),
+            (0x3E, 4) => Signed(request, 5, Tlv(1, new TlvBytes(Csr()), 2, new TlvBytes(fields[0]!.AsBytes()!.Value))),
+            (0x3E, 11) => Reply(request, InteractionModelOpcode.InvokeResponse, new InvokeResponseMessage(
+                [InvokeResponseIB.Of(new CommandStatusIB(command.Path, StatusIB.Success))]).Encode()),
+            (0x3E, 6) => Command(request, 0x3E, 8, (0, new TlvUnsigned(NocStatus)), (1, new TlvUnsigned(1))),
+            (0x30, 4) => Command(request, 0x30, 5, (0, new TlvUnsigned(CompleteError)), (1, new TlvUtf8(""))),
+            _ => new RequestFailed(request.RequestId, RequestFailureKind.StatusReport, "unexpected command"),
+        };
+    }
+
+    private object ArmFailSafe(SendRequest request, ulong seconds)
+    {
+        if (seconds == 0)
+        {
+            Interlocked.Increment(ref _disarms);
+        }
+
+        return Command(request, 0x30, 1, (0, new TlvUnsigned(0)), (1, new TlvUtf8("")));
+    }
+
+    private object Signed(SendRequest request, uint response, byte[] elements) =>
+        Command(request, 0x3E, response, (0, new TlvBytes(elements)), (1, new TlvBytes(
+            _dacKey.SignData([.. elements, .. AttestationChallenge], HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))));
+
+    private byte[] Csr() => new CertificateRequest("CN=operational", _operationalKey, HashAlgorithmName.SHA256).CreateSigningRequest();
+
+    private static byte[] Tlv(params object[] tagsAndValues)
+    {
+        var members = new List<TlvElement>();
+        for (var i = 0; i < tagsAndValues.Length; i += 2)
+        {
+            members.Add(new TlvElement(TlvTag.Context(Convert.ToByte(tagsAndValues[i])), (TlvValue)tagsAndValues[i + 1]));
+        }
+
+        return TlvWriter.Encode(TlvElement.Structure(TlvTag.Anonymous, [.. members]));
+    }
+
+    private static AttributeReportIB Attribute(uint cluster, uint attribute, TlvValue value) =>
+        AttributeReportIB.Of(new AttributeDataIB(new AttributePath(0, cluster, attribute), new TlvElement(TlvTag.Anonymous, value)));
+
+    private static RequestSucceeded Command(SendRequest request, uint cluster, uint command, params (byte Tag, TlvValue Value)[] fields) =>
+        Reply(request, InteractionModelOpcode.InvokeResponse, new InvokeResponseMessage([InvokeResponseIB.Of(new CommandDataIB(
+            new CommandPath(0, cluster, command),
+            TlvElement.Structure(TlvTag.Anonymous, [.. fields.Select(f => new TlvElement(TlvTag.Context(f.Tag), f.Value))])))]).Encode());
+
+    private static RequestSucceeded Reply(SendRequest request, InteractionModelOpcode opcode, byte[] payload) =>
+        new(request.RequestId, MatterProtocolId.InteractionModel, (byte)opcode, payload);
+
+    private static X509Certificate2 Issue(X509Certificate2? issuer, ECDsa issuerKey, ECDsa key, string cn, string? vendorId, string? productId, int? pathLength)
+    {
+        var name = new X500DistinguishedNameBuilder();
+        name.AddCommonName($"Fake {cn}");
+        if (vendorId is not null)
+        {
+            name.Add(MatterOids.VendorId, vendorId, UniversalTagNumber.UTF8String);
+        }
+
+        if (productId is not null)
+        {
+            name.Add(MatterOids.ProductId, productId, UniversalTagNumber.UTF8String);
+        }
+
+        var request = new CertificateRequest(name.Build(), key, HashAlgorithmName.SHA256);
+        var isCa = pathLength is not null;
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, isCa, pathLength ?? 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            isCa ? X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign : X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        if (issuer is null)
+        {
+            return request.CreateSelfSigned(NotBefore, NotAfter);
+        }
+
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        return request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey), NotBefore, NotAfter, RandomNumberGenerator.GetBytes(8));
+    }
+
+    public void Dispose()
+    {
+        Trust.Dispose();
+        _paaKey.Dispose();
+        _paiKey.Dispose();
+        _dacKey.Dispose();
+        _operationalKey.Dispose();
+    }
+}
+
+/// <summary>A session child that reports <paramref name="established"/> to its owner, then answers requests from <paramref name="answer"/>.</summary>
+public sealed class ScriptedSession : ReceiveActor
+{
+    private readonly IActorRef _owner;
+    private readonly object _established;
+
+    public ScriptedSession(IActorRef owner, object established, Func<SendRequest, object> answer)
+    {
+        _owner = owner;
+        _established = established;
+        Receive<SendRequest>(r => Sender.Tell(answer(r)));
+        Receive<CloseSecureSession>(_ => Context.Stop(Self));
+    }
+
+    protected override void PreStart()
+    {
+        _owner.Tell(_established, Self);
+        if (_established is SessionEstablishmentFailed)
+        {
+            Context.Stop(Self);
+        }
+    }
+}
