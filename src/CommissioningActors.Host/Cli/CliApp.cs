@@ -27,6 +27,9 @@ public sealed record CliSettings
     public bool HandleCtrlC { get; init; }
 
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>Where set-wifi / set-thread read a secret not given on the command line.</summary>
+    public Func<TextReader> Input { get; init; } = () => Console.In;
 }
 
 /// <summary>
@@ -43,7 +46,7 @@ public static partial class CliApp
         "commission", "jobs", "follow", "events", "cancel", "--help", "-h", "-?",
     };
 
-    public static bool IsCliInvocation(IReadOnlyList<string> args) => args.Count > 0 && Triggers.Contains(args[0]);
+    public static bool IsCliInvocation(IReadOnlyList<string> args) => args.Count > 0 && (Triggers.Contains(args[0]) || MatterVerbs.Contains(args[0]));
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error,
         CliSettings? settings = null, CancellationToken cancellationToken = default)
@@ -91,13 +94,19 @@ public static partial class CliApp
         };
         root.Add(new Command("serve", "Run the service (the default); takes ASP.NET Core arguments such as --urls"));
 
-        var code = new Argument<string>("code") { Description = "Matter manual pairing code (11 or 21 digits) or MT: QR payload" };
+        var code = new Argument<string>("code")
+        {
+            Description = "Matter manual pairing code (11 or 21 digits) or MT: QR payload; with --network also the setup PIN (up to 8 digits)",
+        };
         var label = new Option<string?>("--label") { Description = "A name for the job, shown in jobs and events" };
         var timeout = new Option<int?>("--timeout") { Description = "Give up after this many seconds (1-3600)", HelpName = "seconds" };
         var follow = new Option<bool>("--follow") { Description = "Follow the job to its verdict (exit codes as for follow)" };
-        var commission = new Command("commission", "Commission a device by its setup code; prints the job id") { code, label, timeout, follow };
-        commission.SetAction((r, ct) => context.RunAsync(r, url, token, ct, (client, ct) =>
-            CliCommands.CommissionAsync(client, context, r.GetRequiredValue(code), r.GetValue(label), r.GetValue(timeout), r.GetValue(follow), ct)));
+        var network = new Option<bool>("--network") { Description = "Commission on the IP network instead of over BLE; CODE may then be the 8-digit setup PIN" };
+        var ip = new Option<string?>("--ip") { Description = "The device's address (implies --network; default port 5540)", HelpName = "host[:port]" };
+        var commission = new Command("commission", "Commission a device by its setup code; prints the job id") { code, label, timeout, follow, network, ip };
+        commission.SetAction((r, ct) => context.RunAsync(r, url, token, ct, (client, ct) => CliCommands.CommissionAsync(client, context,
+            new CommissionOptions(r.GetRequiredValue(code), r.GetValue(label), r.GetValue(timeout), r.GetValue(network) || r.GetValue(ip) is not null, r.GetValue(ip)),
+            r.GetValue(follow), ct)));
         root.Add(commission);
 
         var jobs = new Command("jobs", "List jobs");
@@ -119,6 +128,7 @@ public static partial class CliApp
         cancel.SetAction((r, ct) => context.RunAsync(r, url, token, ct, (client, ct) =>
             CliCommands.CancelAsync(client, context, r.GetRequiredValue(cancelId), ct)));
         root.Add(cancel);
+        AddMatterCommands(root, context, url, token);
         return root;
     }
 

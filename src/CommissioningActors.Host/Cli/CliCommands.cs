@@ -5,24 +5,44 @@ using System.Text.Json.Nodes;
 
 namespace CommissioningActors.Host.Cli;
 
+/// <summary>What `commission` asks for. <paramref name="Code"/> is a setup code, or with <paramref name="Network"/> also a bare PIN.</summary>
+public sealed record CommissionOptions(string Code, string? Label, int? TimeoutSeconds, bool Network = false, string? Ip = null)
+{
+    // The passcode is secret: records print their fields.
+    public override string ToString() => $"CommissionOptions {{ Network = {Network}, Ip = {Ip} }}";
+}
+
 /// <summary>The verbs. Results go to Out; server and connection errors surface as exceptions CliContext reports.</summary>
 public static class CliCommands
 {
-    public static async Task<int> CommissionAsync(ControllerClient client, CliContext cli, string code, string? label, int? timeoutSeconds,
-        bool follow, CancellationToken cancellationToken)
+    public static async Task<int> CommissionAsync(ControllerClient client, CliContext cli, CommissionOptions options, bool follow,
+        CancellationToken cancellationToken)
     {
-        var args = new JsonObject { ["code"] = code };
-        if (label is not null)
+        // Up to 8 digits with --network is the setup PIN (commission_on_network); anything else is a pairing code.
+        var pin = options.Network && options.Code.Length <= 8 && options.Code.All(char.IsAsciiDigit)
+            && int.TryParse(options.Code, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (int?)null;
+        var args = pin is { } setupPin ? new JsonObject { ["setup_pin_code"] = setupPin } : new JsonObject { ["code"] = options.Code };
+        if (options.Network && pin is null)
         {
-            args["label"] = label;
+            args["network_only"] = true;
         }
 
-        if (timeoutSeconds is { } seconds)
+        if (options.Ip is not null)
+        {
+            args["ip_addr"] = options.Ip;
+        }
+
+        if (options.Label is not null)
+        {
+            args["label"] = options.Label;
+        }
+
+        if (options.TimeoutSeconds is { } seconds)
         {
             args["timeout_s"] = seconds;
         }
 
-        var result = await client.RequestAsync("commission_with_code", args, cancellationToken);
+        var result = await client.RequestAsync(pin is null ? "commission_with_code" : "commission_on_network", args, cancellationToken);
         var jobId = (string?)result?["job_id"] ?? throw new ControllerUnavailableException("the server accepted the job but sent no job_id");
         if (!follow)
         {
@@ -130,6 +150,11 @@ public static class CliCommands
 
         var vendor = (int?)result["vendor_id"] is { } v ? $", vendor 0x{v:X4}" : "";
         var product = (int?)result["product_id"] is { } p ? $", product 0x{p:X4}" : "";
+        if (result["node_id"] is { } node)
+        {
+            return $": node {node.ToJsonString()} ({(string?)result["transport"]} {(string?)result["address"]}{vendor}{product})";
+        }
+
         return $": device {(string?)result["address"]} (discriminator {(int?)result["discriminator"]}{vendor}{product}) via proxy {(string?)result["proxy_id"]}";
     }
 

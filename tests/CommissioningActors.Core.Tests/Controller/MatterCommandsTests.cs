@@ -88,7 +88,11 @@ public sealed class MatterCommandsTests : TestKit, IDisposable
     {
         Command("d", "device_command", new JsonObject
         {
-            ["node_id"] = 5, ["endpoint_id"] = 1, ["cluster_id"] = 3, ["command_id"] = 0, ["payload"] = new JsonObject { ["0"] = 5 },
+            ["node_id"] = 5,
+            ["endpoint_id"] = 1,
+            ["cluster_id"] = 3,
+            ["command_id"] = 0,
+            ["payload"] = new JsonObject { ["0"] = 5 },
         });
         var invoke = _nodes.ExpectMsg<InvokeNodeCommand>();
         Assert.Equal(0u, invoke.CommandId);
@@ -139,7 +143,11 @@ public sealed class MatterCommandsTests : TestKit, IDisposable
     {
         Command("c", "commission_on_network", new JsonObject
         {
-            ["setup_pin_code"] = 20202021, ["ip_addr"] = "127.0.0.1", ["filter_type"] = 2, ["filter"] = 3840, ["label"] = "lamp",
+            ["setup_pin_code"] = 20202021,
+            ["ip_addr"] = "127.0.0.1",
+            ["filter_type"] = 2,
+            ["filter"] = 3840,
+            ["label"] = "lamp",
         });
         var start = _network.ExpectMsg<StartCommissioning>();
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5540), start.Request.Network!.Address);
