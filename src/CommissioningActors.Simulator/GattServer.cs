@@ -5,20 +5,13 @@ using CommissioningActors.Protocol.Matter.Btp;
 namespace CommissioningActors.Simulator;
 
 /// <summary>
-/// The device side of each live link: the Matter GATT service (C1 write, C2 indicate, C3 additional data) and
-/// BTP as far as a simulated peripheral needs it: the handshake response once both the request and the C2
-/// subscription exist, then a standalone ack for every data packet.
+/// The device side of each live link: the Matter GATT service (C1 write, C2 indicate, C3 additional data) and a
+/// BTP session (<see cref="DeviceBtp"/>) once both the handshake request and the C2 subscription exist, whose
+/// Matter messages go to the device's <see cref="IMatterDeviceLink"/> (<see cref="SimulatorOptions.DeviceLinks"/>).
 /// </summary>
 internal sealed class GattServer(
     SimulatorOptions options, SlotTable slots, SimulatorSocket socket, LatencySampler latencies, Action<string> log)
 {
-    // BTP header flag bits.
-    private const byte FlagAck = 0x08;
-    private const byte FlagManagement = 0x20;
-    private const byte FlagHandshake = 0x40;
-
-    private const byte MaxWindowSize = 6;
-
     /// <summary>Answers a GATT command, or null when the command is not a GATT one.</summary>
     public Task<CommandOutcome>? TryExecute(int id, BleCommand command, CancellationToken ct) => command switch
     {
@@ -170,38 +163,42 @@ internal sealed class GattServer(
     private static bool IsKnownCharacteristic(string uuid) =>
         IsUuid(uuid, MatterBle.C1WriteUuid) || IsUuid(uuid, MatterBle.C2IndicateUuid) || IsUuid(uuid, MatterBle.C3AdditionalDataUuid);
 
-    // ---- BTP (device side) ----
+    // ---- BTP (device side): the shared BtpSession, see DeviceBtp ----
 
     /// <summary>Call under connection.Sync. Returns the handshake sender when this write completes the preconditions.</summary>
     private Func<Task>? AcceptWrite(SimulatedConnection connection, byte[] value)
     {
-        if (!connection.HandshakeSent && BtpHandshakeRequest.Parse(value) is { IsOk: true, Value: { } request })
+        if (connection.Btp is null && connection.PendingHandshake is null && BtpHandshakeRequest.Parse(value).IsOk)
         {
-            connection.PendingHandshake = request;
+            connection.PendingHandshake = value;
             return HandshakeIfReady(connection);
         }
 
         return null;
     }
 
-    /// <summary>Call under connection.Sync. The response goes out once, when both the request and the C2 subscription exist.</summary>
+    /// <summary>Call under connection.Sync. The session starts once, when both the request and the C2 subscription exist.</summary>
     private Func<Task>? HandshakeIfReady(SimulatedConnection connection)
     {
-        if (connection.HandshakeSent || connection.PendingHandshake is not { } request || connection.SubscribedUuid is null)
+        if (connection.Btp is not null || connection.PendingHandshake is not { } request || connection.SubscribedUuid is null)
         {
             return null;
         }
 
-        connection.HandshakeSent = true;
-        var response = BtpHandshake.Negotiate(request, (ushort)connection.Mtu, MaxWindowSize).Encode();
+        var handle = (ushort)connection.Handle;
+        var btp = new DeviceBtp(connection, async packet =>
+        {
+            if (slots.IsLive(connection))
+            {
+                await socket.SendAsync(new BinaryFrame(BinaryOpcode.Notification, handle, packet)).ConfigureAwait(false);
+            }
+        }, options.DeviceLinks, log);
+        connection.Btp = btp;
         return async () =>
         {
             await Task.Delay(latencies.BtpHandshake(), socket.Life).ConfigureAwait(false);
-            if (slots.IsLive(connection))
-            {
-                log($"-> BTP handshake response on handle {connection.Handle}");
-                await socket.SendAsync(new BinaryFrame(BinaryOpcode.Notification, (ushort)connection.Handle, response)).ConfigureAwait(false);
-            }
+            log($"-> BTP handshake response on handle {handle}");
+            await btp.ReceiveAsync(request).ConfigureAwait(false);
         };
     }
 
@@ -224,20 +221,9 @@ internal sealed class GattServer(
         Func<Task>? send;
         lock (connection.Sync)
         {
-            if (!connection.HandshakeSent)
-            {
-                // A handshake request may also arrive as a binary write to C1.
-                send = AcceptWrite(connection, frame.Payload);
-            }
-            else if (TryReadSequence(frame.Payload) is byte sequence)
-            {
-                var ack = EncodeStandaloneAck(sequence, connection.NextSequence++);
-                send = () => socket.SendAsync(new BinaryFrame(BinaryOpcode.Notification, frame.ConnectionHandle, ack));
-            }
-            else
-            {
-                send = null;
-            }
+            // A handshake request may also arrive as a binary write to C1.
+            var btp = connection.Btp;
+            send = btp is null ? AcceptWrite(connection, frame.Payload) : () => btp.ReceiveAsync(frame.Payload);
         }
 
         if (send is not null)
@@ -245,29 +231,4 @@ internal sealed class GattServer(
             await send().ConfigureAwait(false);
         }
     }
-
-    /// <summary>Sequence number of a BTP data packet (flags [opcode] [ack] seq ...), or null when malformed.</summary>
-    private static byte? TryReadSequence(ReadOnlySpan<byte> packet)
-    {
-        if (packet.IsEmpty || (packet[0] & FlagHandshake) != 0)
-        {
-            return null;
-        }
-
-        var offset = 1;
-        if ((packet[0] & FlagManagement) != 0)
-        {
-            offset++;
-        }
-
-        if ((packet[0] & FlagAck) != 0)
-        {
-            offset++;
-        }
-
-        return packet.Length > offset ? packet[offset] : null;
-    }
-
-    /// <summary>A standalone ack: flags A, ack number, own sequence number.</summary>
-    private static byte[] EncodeStandaloneAck(byte ackedSequence, byte ownSequence) => [FlagAck, ackedSequence, ownSequence];
 }

@@ -1,6 +1,3 @@
-using CommissioningActors.Protocol.Matter;
-using CommissioningActors.Protocol.Matter.Btp;
-
 namespace CommissioningActors.Simulator;
 
 /// <summary>One live BLE link of the simulated proxy. Mutable fields are guarded by Sync.</summary>
@@ -16,9 +13,9 @@ internal sealed class SimulatedConnection(int handle, string address, SimulatedD
 
     public int Mtu { get; set; } = mtu;
     public string? SubscribedUuid { get; set; }
-    public BtpHandshakeRequest? PendingHandshake { get; set; }
-    public bool HandshakeSent { get; set; }
+    /// <summary>The handshake request, held until C2 is subscribed.</summary>
+    public byte[]? PendingHandshake { get; set; }
 
-    /// <summary>The device's own BTP sequence number for the next packet it sends.</summary>
-    public byte NextSequence { get; set; }
+    /// <summary>The BTP session, from the moment the handshake can be answered.</summary>
+    public DeviceBtp? Btp { get; set; }
 }

@@ -87,6 +87,9 @@ public sealed record SimulatorOptions
     public SimulatorRadio Radio { get; init; } = new();
     public int Mtu { get; init; } = 247;
 
+    /// <summary>The Matter device behind each BTP session (a PASE responder, a whole simulated device); null = none.</summary>
+    public MatterDeviceLinkFactory? DeviceLinks { get; init; }
+
     /// <summary>Sent as "Authorization: Bearer {Token}" on the WebSocket upgrade when set.</summary>
     public string? Token { get; init; }
 

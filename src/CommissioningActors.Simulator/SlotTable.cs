@@ -172,8 +172,11 @@ internal sealed class SlotTable(int capacity)
             CountHold(connection.SlotTakenAt);
             _linkHoldTicks += Stopwatch.GetTimestamp() - connection.SlotTakenAt;
             _linkHoldsCompleted++;
-            return true;
         }
+
+        // Outside the gate: the device is told its link is gone.
+        connection.Btp?.Dispose();
+        return true;
     }
 
     // Handles fit the 2-byte field of binary frames and are unique among live connections. Call under _gate.

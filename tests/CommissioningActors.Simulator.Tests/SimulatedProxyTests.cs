@@ -68,10 +68,10 @@ public sealed class SimulatedProxyTests
     }
 
     [Fact]
-    public async Task Connect_discover_and_write_and_subscribe_yield_the_btp_handshake_response_then_acks()
+    public async Task Connect_discover_and_write_and_subscribe_yield_the_btp_handshake_response_then_messages_reach_the_device()
     {
         await using var server = new TestBleServer();
-        var (proxy, session) = await server.StartSimulatorAsync(Options());
+        var (proxy, session) = await server.StartSimulatorAsync(Options() with { DeviceLinks = (_, send) => new EchoLink(send) });
         await using var _ = proxy;
 
         var handle = await ConnectAsync(session, RotatingAddresses[1]);
@@ -97,14 +97,21 @@ public sealed class SimulatedProxyTests
         Assert.Equal(handle, response.ConnectionHandle);
         Assert.Equal(new BtpHandshakeResponse(4, 244, 6), BtpHandshakeResponse.Parse(response.Payload).Value);
 
-        // A BTP data packet (begin|end, seq 0, length 2) is acknowledged with ack number 0.
-        await session.SendBinaryAsync(new BinaryFrame(BinaryOpcode.WriteData, (ushort)handle, [0x05, 0x00, 0x02, 0x00, 0xAA, 0xBB]));
-        var ack = await session.NextAsync<BinaryFrame>();
-        Assert.Equal(handle, ack.ConnectionHandle);
-        Assert.Equal(new byte[] { 0x08, 0x00, 0x00 }, ack.Payload);
+        // Begin|End|Ack: acks the response (the device's packet 0), our packet 0, a 2-byte message. The device link
+        // echoes it; the echo is the device's packet 1 and carries the ack of ours.
+        await session.SendBinaryAsync(new BinaryFrame(BinaryOpcode.WriteData, (ushort)handle, [0x0D, 0x00, 0x00, 0x02, 0x00, 0xAA, 0xBB]));
+        var echo = await session.NextAsync<BinaryFrame>();
+        Assert.Equal(handle, echo.ConnectionHandle);
+        Assert.Equal(new byte[] { 0x0D, 0x00, 0x01, 0x02, 0x00, 0xAA, 0xBB }, echo.Payload);
+    }
 
-        await session.SendBinaryAsync(new BinaryFrame(BinaryOpcode.WriteData, (ushort)handle, [0x05, 0x01, 0x01, 0x00, 0xCC]));
-        Assert.Equal(new byte[] { 0x08, 0x01, 0x01 }, (await session.NextAsync<BinaryFrame>()).Payload);
+    private sealed class EchoLink(MatterDeviceSend send) : IMatterDeviceLink
+    {
+        public void OnMessage(ReadOnlyMemory<byte> message) => _ = send(message.ToArray());
+
+        public void OnClosed(string reason)
+        {
+        }
     }
 
     [Fact]

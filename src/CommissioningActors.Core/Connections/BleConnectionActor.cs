@@ -62,7 +62,8 @@ public sealed record ConnectionFailed(string Address, string ProxyId, string Err
 public sealed record CancelConnection(string Reason);
 
 /// <summary>
-/// One per BLE connection: slot lease -> connect -> GATT discovery -> C3 read -> BTP handshake.
+/// One per BLE connection: slot lease -> connect -> GATT discovery -> C3 read -> BTP handshake (the shared
+/// <see cref="BtpSession"/>, central role).
 /// Reports progress and the outcome to its parent. The lease is held by this actor's lifetime; on stop the
 /// handle is given back to the session, which sends `disconnect` at most once.
 /// </summary>
@@ -82,6 +83,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
     private bool _done;
     private bool _connectInFlight;
     private bool _cancelling;
+    private BtpSession? _btp;
 
     public BleConnectionActor(ConnectionTarget target, ConnectionSettings settings)
     {
@@ -262,12 +264,20 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
 
     private void StartBtpHandshake()
     {
-        var request = BtpHandshakeRequest.Default((ushort)Math.Clamp(_mtu, BtpHandshake.MinimumAttMtu, ushort.MaxValue), _settings.BtpWindowSize);
+        _btp = BtpSession.Central(new BtpSessionOptions
+        {
+            WindowSize = _settings.BtpWindowSize,
+            HandshakeTimeout = _settings.BtpHandshakeTimeout,
+        });
+        var attMtu = (ushort)Math.Clamp(_mtu, BtpHandshake.MinimumAttMtu, ushort.MaxValue);
+        var request = _btp.Start(attMtu, Now).OfType<BtpTransmit>().Single().Packet;
         Timers.StartSingleTimer(nameof(StepTimedOut),
             new StepTimedOut($"{_target.Address} did not answer the BTP handshake within {_settings.BtpHandshakeTimeout.TotalSeconds:0.#} s"),
             _settings.BtpHandshakeTimeout);
-        Execute(new WriteAndSubscribe(_handle!.Value, MatterBle.C1WriteUuid, request.Encode(), true, MatterBle.C2IndicateUuid));
+        Execute(new WriteAndSubscribe(_handle!.Value, MatterBle.C1WriteUuid, request, true, MatterBle.C2IndicateUuid));
     }
+
+    private static TimeSpan Now => TimeSpan.FromMilliseconds(Environment.TickCount64);
 
     private void OnFailed(BleCommandFailed failed)
     {
@@ -313,29 +323,27 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
 
     private void OnNotification(ConnectionNotification notification)
     {
-        if (_done)
+        if (_done || _btp is null)
         {
             return;
         }
 
-        var parsed = BtpHandshakeResponse.Parse(notification.Value);
-        if (!parsed.IsOk)
+        foreach (var output in _btp.Receive(notification.Value, Now))
         {
-            Fail(BleErrorCodes.InternalError, $"{_target.Address} answered the BTP handshake with a malformed frame: {parsed.Error!.Message}");
-            return;
+            switch (output)
+            {
+                case BtpSessionClosed closed:
+                    Fail(BleErrorCodes.InternalError, $"BTP with {_target.Address} failed ({closed.Reason}): {closed.Message}");
+                    return;
+                case BtpSessionOpened opened:
+                    Timers.Cancel(nameof(StepTimedOut));
+                    _done = true;
+                    Progress($"BTP session open with {_target.Address}: version {opened.Version}, segment {opened.SegmentSize}, window {opened.WindowSize}");
+                    Context.Parent.Tell(new ConnectionEstablished(_target.Address, _target.ProxyId, _handle!.Value, _mtu,
+                        new BtpHandshakeResponse(opened.Version, opened.SegmentSize, opened.WindowSize), _additionalData));
+                    break;
+            }
         }
-
-        var btp = parsed.Value!;
-        if (btp.Version == BtpHandshake.NoCommonVersion)
-        {
-            Fail(BleErrorCodes.InternalError, $"{_target.Address} shares no BTP version with us");
-            return;
-        }
-
-        Timers.Cancel(nameof(StepTimedOut));
-        _done = true;
-        Progress($"BTP session open with {_target.Address}: version {btp.Version}, segment {btp.SegmentSize}, window {btp.WindowSize}");
-        Context.Parent.Tell(new ConnectionEstablished(_target.Address, _target.ProxyId, _handle!.Value, _mtu, btp, _additionalData));
     }
 
     private void OnConnectsAborted(ConnectsAborted aborted)

@@ -490,6 +490,20 @@ public sealed class BleConnectionActorTests : TestKit
     }
 
     [Fact]
+    public void Handshake_answer_granting_more_window_than_asked_fails_with_the_reason()
+    {
+        var connection = Start();
+        ToHandshake();
+        var asked = BtpHandshakeRequest.Parse(ExpectCommand<WriteAndSubscribe>().WriteValue).Value!.WindowSize;
+
+        connection.Tell(new ConnectionNotification(Handle, MatterBle.C2IndicateUuid, new BtpHandshakeResponse(4, 244, (byte)(asked + 1)).Encode()));
+
+        Assert.Contains("HandshakeFailed", ExpectFailure(BleErrorCodes.InternalError).Message, StringComparison.Ordinal);
+        ExpectTerminated(connection);
+        ExpectReleasedOnce();
+    }
+
+    [Fact]
     public void Gate_terminating_while_queued_fails_with_connection_aborted()
     {
         var connection = Start();
