@@ -29,7 +29,7 @@ public sealed class DeviceHarness : IDisposable
         Options = (options ?? new SimulatedDeviceOptions()) with { Time = Time };
         State = new DeviceState(Options, DeviceAttestationCredentials.Test());
         Model = new DeviceDataModel(State);
-        Context = new InteractionContext(false, 0, null, 1, Challenge) { BindToFabric = index => Context = Context with { FabricIndex = index } };
+        Context = new InteractionContext(false, 0, null, 1, Challenge) { BindToFabric = Bind };
     }
 
     public ManualTime Time { get; } = new();
@@ -39,6 +39,8 @@ public sealed class DeviceHarness : IDisposable
     public InteractionContext Context { get; set; }
     public FabricAuthority Authority { get; } = FabricAuthority.Create(0x1234, 1);
     public byte[] Ipk { get; } = RandomNumberGenerator.GetBytes(16);
+
+    private void Bind(byte index) => Context = Context with { FabricIndex = index };
 
     public CommandResult Invoke(ClusterCommand command, ushort endpoint = 0) =>
         Model.Cluster(endpoint, command.Cluster)!.Invoke(command.Command, command.Fields, Context);
