@@ -4,6 +4,8 @@ using Akka.Hosting;
 using CommissioningActors.Core.Matter.Commissioning;
 using CommissioningActors.Core.Matter.Fabric;
 using CommissioningActors.Core.Matter.Network;
+using CommissioningActors.Core.Matter.Nodes;
+using CommissioningActors.Core.Matter.Resolution;
 using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Core.Storage;
 using CommissioningActors.Protocol.Matter.Certificates;
@@ -12,8 +14,7 @@ namespace CommissioningActors.Host.Hosting;
 
 /// <summary>
 /// The Matter side of the actor system: the UDP transport, the fabric registry (on the store's dispatcher), the
-/// PAA trust store, the on-network commissioning parent, and the two actors other branches build — the resolver
-/// and the node manager — created in <see cref="CreateResolver"/> and <see cref="CreateNodeManager"/>.
+/// PAA trust store, the on-network commissioning parent, the resolver and the node manager.
 /// </summary>
 public sealed record MatterWiring(MatterServices Services, IActorRef Commissioning, IReadOnlyDictionary<string, IActorRef> TopLevel)
 {
@@ -28,8 +29,8 @@ public sealed record MatterWiring(MatterServices Services, IActorRef Commissioni
 
         var transport = system.ActorOf(UdpTransportActor.Props(new UdpTransportOptions { Bind = settings.UdpBind }), "matter-udp");
         var fabric = system.ActorOf(FabricActor.Props(new FabricStore(database)), "fabric");
-        var resolver = CreateResolver(system, transport, settings);
-        var nodes = CreateNodeManager(system, transport, fabric, resolver, settings);
+        var resolver = CreateResolver(system);
+        var nodes = CreateNodeManager(system, transport, fabric, resolver);
         var services = new MatterServices(transport, fabric, trust, resolver, nodes, new FlowSettings { StepTimeout = settings.StepTimeout, Resolver = resolver });
         var commissioning = system.ActorOf(NetworkCommissioningActor.Props(services, settings), "matter-commissioning");
         var topLevel = new Dictionary<string, IActorRef>
@@ -43,30 +44,30 @@ public sealed record MatterWiring(MatterServices Services, IActorRef Commissioni
             topLevel["matter-resolver"] = resolver;
         }
 
-        if (nodes is not null)
-        {
-            topLevel["nodes"] = nodes;
-        }
+        topLevel["nodes"] = nodes;
 
         return new MatterWiring(services, commissioning, topLevel);
     }
 
     /// <summary>
-    /// INTEGRATION POINT (branch `mdns`): create the MatterResolverActor here, e.g.
-    /// <c>system.ActorOf(MatterResolverActor.Props(...), "matter-resolver")</c>. It answers ResolveCommissionable /
-    /// ResolveOperational (Core/Matter/Resolution/ResolverMessages.cs). Null: commission_on_network needs ip_addr
-    /// (without it the client gets error_code not_available).
+    /// The resolver (static entries, then DNS-SD over mDNS) under its supervisor, unless
+    /// <c>commissioning.matter.resolver.enabled = off</c> (tests outside a private network namespace): then
+    /// commission_on_network needs ip_addr and nodes are reached at their last known address.
     /// </summary>
-    private static IActorRef? CreateResolver(ActorSystem system, IActorRef transport, MatterSettings settings) => null;
+    private static IActorRef? CreateResolver(ActorSystem system)
+    {
+        var config = system.Settings.Config;
+        if (!config.GetBoolean("commissioning.matter.resolver.enabled", true))
+        {
+            return null;
+        }
 
-    /// <summary>
-    /// INTEGRATION POINT (branch `nodes`): create the NodeManagerActor here, e.g.
-    /// <c>system.ActorOf(NodeManagerActor.Props(transport, fabric, resolver, ...), "nodes")</c>. It answers the
-    /// requests in Core/Matter/Nodes/NodeMessages.cs. Null: read_attribute, device_command and remove_node answer
-    /// error_code not_available.
-    /// </summary>
-    private static IActorRef? CreateNodeManager(ActorSystem system, IActorRef transport, IActorRef fabric, IActorRef? resolver,
-        MatterSettings settings) => null;
+        return system.ActorOf(ResolverSupervisorActor.Props(ResolverSettings.FromConfig(config)), "matter-resolver");
+    }
+
+    /// <summary>The node manager: one node actor per commissioned node, each with its own CASE session.</summary>
+    private static IActorRef CreateNodeManager(ActorSystem system, IActorRef transport, IActorRef fabric, IActorRef? resolver) =>
+        system.ActorOf(NodeManagerActor.Props(fabric, transport, resolver: resolver), "nodes");
 
     /// <summary>Registers the Matter actors for lookup (tests, integrators) and adds them to the watchdog's top-level set.</summary>
     public void Register(IActorRegistry registry, IDictionary<string, IActorRef> topLevel)

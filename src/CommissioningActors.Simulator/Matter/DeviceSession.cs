@@ -14,7 +14,7 @@ internal sealed class DeviceSession : IDisposable
 {
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
 
-    private DeviceSession(IMatterDeviceLink link, ushort localId, MatterExchangeManager exchanges, SecureMessageCodec? codec)
+    private DeviceSession(IMatterDeviceTransport link, ushort localId, MatterExchangeManager exchanges, SecureMessageCodec? codec)
     {
         Link = link;
         LocalSessionId = localId;
@@ -22,7 +22,7 @@ internal sealed class DeviceSession : IDisposable
         Codec = codec;
     }
 
-    public IMatterDeviceLink Link { get; set; }
+    public IMatterDeviceTransport Link { get; set; }
     public ushort LocalSessionId { get; }
     public MatterExchangeManager Exchanges { get; }
     public SecureMessageCodec? Codec { get; }
@@ -38,11 +38,11 @@ internal sealed class DeviceSession : IDisposable
 
     public static TimeSpan Now => Clock.Elapsed;
 
-    public static DeviceSession Unsecured(IMatterDeviceLink link, ulong initiatorNodeId) => new(link, 0, new MatterExchangeManager(
+    public static DeviceSession Unsecured(IMatterDeviceTransport link, ulong initiatorNodeId) => new(link, 0, new MatterExchangeManager(
         new ExchangeManagerOptions(new MessageAddressing(0, DestinationNodeId: initiatorNodeId), UseMrp: !link.IsReliable),
         MessageCounter.ForUnsecured(), ReceptionWindow.ForUnsecured(), () => Clock.Elapsed, new Random()), null);
 
-    public static DeviceSession Secure(IMatterDeviceLink link, SessionEstablished session, DeviceDataModel model, ulong localNodeId, byte fabricIndex, Action<string>? log)
+    public static DeviceSession Secure(IMatterDeviceTransport link, SessionEstablished session, DeviceDataModel model, ulong localNodeId, byte fabricIndex, Action<string>? log)
     {
         var codec = new SecureMessageCodec(session.EncryptKey, session.DecryptKey, localNodeId, session.PeerNodeId ?? 0);
         var exchanges = new MatterExchangeManager(

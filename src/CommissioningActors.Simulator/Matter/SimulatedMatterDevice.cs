@@ -22,7 +22,7 @@ public sealed partial class SimulatedMatterDevice : IDisposable
     private readonly byte[] _l;
     private readonly PbkdfParameters _pbkdf;
     private readonly Dictionary<ushort, DeviceSession> _secure = [];
-    private readonly Dictionary<(IMatterDeviceLink Link, ulong Node), DeviceSession> _unsecured = [];
+    private readonly Dictionary<(IMatterDeviceTransport Link, ulong Node), DeviceSession> _unsecured = [];
     private readonly Action<string> _log;
     private readonly HashSet<ushort> _closing = [];
 
@@ -70,7 +70,7 @@ public sealed partial class SimulatedMatterDevice : IDisposable
     }
 
     /// <summary>Handles one whole Matter message from <paramref name="link"/>. Malformed or unknown input is dropped.</summary>
-    public void Receive(IMatterDeviceLink link, ReadOnlyMemory<byte> message)
+    public void Receive(IMatterDeviceTransport link, ReadOnlyMemory<byte> message)
     {
         lock (_gate)
         {
@@ -115,7 +115,7 @@ public sealed partial class SimulatedMatterDevice : IDisposable
     }
 
     /// <summary>The link is gone (BTP closed): its sessions go with it.</summary>
-    public void Forget(IMatterDeviceLink link)
+    public void Forget(IMatterDeviceTransport link)
     {
         lock (_gate)
         {
@@ -132,7 +132,7 @@ public sealed partial class SimulatedMatterDevice : IDisposable
         }
     }
 
-    private void ReceiveUnsecured(IMatterDeviceLink link, ReadOnlyMemory<byte> datagram)
+    private void ReceiveUnsecured(IMatterDeviceTransport link, ReadOnlyMemory<byte> datagram)
     {
         var message = MessageCodec.DecodeUnsecured(datagram);
         if (!message.IsOk || message.Value!.Header.SourceNodeId is not { } initiator)

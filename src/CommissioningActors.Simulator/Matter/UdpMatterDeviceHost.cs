@@ -132,7 +132,7 @@ public sealed class UdpMatterDeviceHost : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private sealed class UdpPeerLink(Socket socket, IPEndPoint peer) : IMatterDeviceLink
+    private sealed class UdpPeerLink(Socket socket, IPEndPoint peer) : IMatterDeviceTransport
     {
         public bool IsReliable => false;
 

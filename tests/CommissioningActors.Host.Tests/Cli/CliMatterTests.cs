@@ -46,7 +46,7 @@ public sealed class CliMatterTests
     }
 
     [Fact]
-    public async Task Nodes_and_node_print_the_fabric_s_nodes_and_read_without_a_node_manager_says_not_available()
+    public async Task Nodes_and_node_print_the_fabric_s_nodes_and_read_of_an_unknown_node_says_unknown_node()
     {
         await using var host = await TestHost.StartAsync();
         var (empty, none) = await CliRun.RunAsync("nodes", "--url", host.Ws.ToString());
@@ -68,9 +68,9 @@ public sealed class CliMatterTests
         Assert.Equal(CliExitCodes.Unavailable, unknown);
         Assert.Contains("unknown_node", missing.Err);
 
-        var (readExit, read) = await CliRun.RunAsync("read", "5", "0/40/1", "--url", host.Ws.ToString());
+        var (readExit, read) = await CliRun.RunAsync("read", "6", "0/40/1", "--url", host.Ws.ToString());
         Assert.Equal(CliExitCodes.Unavailable, readExit);
-        Assert.Contains("not_available", read.Err);
+        Assert.Contains("unknown_node", read.Err);
     }
 
     [Fact]

@@ -79,12 +79,19 @@ public sealed class NodesEndToEndTests
     }
 
     [Fact]
-    public async Task Node_operations_without_a_node_manager_and_discovery_without_a_resolver_answer_not_available()
+    public async Task Node_operations_on_an_unknown_node_answer_unknown_node_and_discovery_without_a_resolver_answers_not_available()
     {
         await using var host = await TestHost.StartAsync();
         await using var client = await host.ConnectControllerAsync();
         var read = await client.CommandAsync("r", "read_attribute", new JsonObject { ["node_id"] = 1, ["attribute_path"] = "0/40/1" });
-        Assert.Equal(ControllerErrorCodes.NotAvailable, (string?)read["error_code"]);
+        Assert.Equal(ControllerErrorCodes.UnknownNode, (string?)read["error_code"]);
+        var command = await client.CommandAsync("d", "device_command", new JsonObject
+        {
+            ["node_id"] = 1, ["endpoint_id"] = 1, ["cluster_id"] = 6, ["command_name"] = "On", ["payload"] = new JsonObject(),
+        });
+        Assert.Equal(ControllerErrorCodes.UnknownNode, (string?)command["error_code"]);
+        var remove = await client.CommandAsync("x", "remove_node", new JsonObject { ["node_id"] = 1 });
+        Assert.Equal(ControllerErrorCodes.UnknownNode, (string?)remove["error_code"]);
         var noAddress = await client.CommandAsync("c", "commission_on_network", new JsonObject { ["setup_pin_code"] = 20202021 });
         Assert.Equal(ControllerErrorCodes.NotAvailable, (string?)noAddress["error_code"]);
         Assert.Contains("ip_addr", (string?)noAddress["details"]);

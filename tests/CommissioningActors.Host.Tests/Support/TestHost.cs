@@ -21,7 +21,7 @@ public sealed class TestHost : IAsyncDisposable
         _ownedStorage = ownedStorage;
     }
 
-    public const string LoopbackMatter = "commissioning.matter.udp.bind-address = \"127.0.0.1\"";
+    public const string LoopbackMatter = "commissioning.matter.udp.bind-address = \"127.0.0.1\"\ncommissioning.matter.resolver.enabled = off";
 
     public WebApplication App { get; }
     public Uri Http { get; }

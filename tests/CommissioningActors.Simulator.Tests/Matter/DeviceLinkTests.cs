@@ -7,7 +7,7 @@ using CommissioningActors.Simulator.Matter;
 namespace CommissioningActors.Simulator.Tests.Matter;
 
 /// <summary>A link that keeps what the device sends; reliable like BTP, so the device runs no MRP on it.</summary>
-internal sealed class CapturingLink(bool reliable = true) : IMatterDeviceLink
+internal sealed class CapturingLink(bool reliable = true) : IMatterDeviceTransport
 {
     public Queue<byte[]> Sent { get; } = new();
 

@@ -5,7 +5,7 @@ namespace CommissioningActors.Simulator.Matter;
 /// a BTP connection is one link too, reliable (no MRP). The device calls <see cref="Send"/> under its own lock,
 /// so an implementation must not block or call back into the device.
 /// </summary>
-public interface IMatterDeviceLink
+public interface IMatterDeviceTransport
 {
     /// <summary>True when the transport is already reliable (BTP, TCP): no MRP acks or retransmissions.</summary>
     bool IsReliable { get; }
