@@ -1,6 +1,6 @@
 using CommissioningActors.Core.Commissioning;
 using CommissioningActors.Core.Jobs;
-using CommissioningActors.Protocol.Matter;
+using CommissioningActors.Protocol.Matter.Btp;
 
 namespace CommissioningActors.Core.Tests.Jobs;
 
