@@ -357,7 +357,7 @@ public static class StormBenchmark
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
         {
             if (host.Process.HasExited)
             {
@@ -371,8 +371,9 @@ public static class StormBenchmark
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not up yet, or too slow to answer on a loaded machine: ask again.
             }
 
             await Task.Delay(100);
