@@ -22,6 +22,12 @@ public sealed class FakeGate : ReceiveActor
         ReceiveAny(m => probe.Forward(m));
     }
 
+    public static AttemptProxy Proxy(TestKitBase kit, string id) => FakeGates.Proxy(kit, id);
+}
+
+/// <summary>Builds proxies with fake gates (outside the actor class, so the analyzer does not take it for a child).</summary>
+public static class FakeGates
+{
     public static AttemptProxy Proxy(TestKitBase kit, string id)
     {
         var probe = kit.CreateTestProbe("gate-" + id);
