@@ -81,7 +81,11 @@ public sealed class NodeLifecycleInteropTests
 
     private static JsonObject Command(ulong node, string name) => new()
     {
-        ["node_id"] = node, ["endpoint_id"] = 1, ["cluster_id"] = 6, ["command_name"] = name, ["payload"] = new JsonObject(),
+        ["node_id"] = node,
+        ["endpoint_id"] = 1,
+        ["cluster_id"] = 6,
+        ["command_name"] = name,
+        ["payload"] = new JsonObject(),
     };
 
     private static async Task<JsonObject> VerdictAsync(RawClient client, string jobId)

@@ -87,7 +87,11 @@ public sealed class NodesEndToEndTests
         Assert.Equal(ControllerErrorCodes.UnknownNode, (string?)read["error_code"]);
         var command = await client.CommandAsync("d", "device_command", new JsonObject
         {
-            ["node_id"] = 1, ["endpoint_id"] = 1, ["cluster_id"] = 6, ["command_name"] = "On", ["payload"] = new JsonObject(),
+            ["node_id"] = 1,
+            ["endpoint_id"] = 1,
+            ["cluster_id"] = 6,
+            ["command_name"] = "On",
+            ["payload"] = new JsonObject(),
         });
         Assert.Equal(ControllerErrorCodes.UnknownNode, (string?)command["error_code"]);
         var remove = await client.CommandAsync("x", "remove_node", new JsonObject { ["node_id"] = 1 });
