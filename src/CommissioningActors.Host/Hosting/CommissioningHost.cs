@@ -69,6 +69,8 @@ public static class CommissioningHost
         {
             builder.Services.AddSingleton(simulator);
             builder.Services.AddHostedService<EmbeddedSimulatorService>();
+            builder.Services.AddSingleton<EmbeddedNetworkDeviceService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedNetworkDeviceService>());
         }
 
         var app = builder.Build();
