@@ -37,7 +37,11 @@ public sealed class EmbeddedNetworkDeviceTests
         Assert.Equal("CommissioningActors", (string?)name["result"]!["0/40/1"]);
         var on = await client.CommandAsync("on", "device_command", new JsonObject
         {
-            ["node_id"] = nodeId, ["endpoint_id"] = 1, ["cluster_id"] = 6, ["command_name"] = "On", ["payload"] = new JsonObject(),
+            ["node_id"] = nodeId,
+            ["endpoint_id"] = 1,
+            ["cluster_id"] = 6,
+            ["command_name"] = "On",
+            ["payload"] = new JsonObject(),
         });
         Assert.Null((string?)on["error_code"]);
         var state = await client.CommandAsync("r2", "read_attribute", new JsonObject { ["node_id"] = nodeId, ["attribute_path"] = "1/6/0" });
