@@ -51,7 +51,11 @@ public sealed record ConnectionEstablished(
     int ConnectionHandle,
     int Mtu,
     BtpHandshakeResponse Btp,
-    byte[]? AdditionalData);
+    byte[]? AdditionalData)
+{
+    /// <summary>The open BTP session as a Matter channel (the connection actor that sent this); null before BTP carries messages.</summary>
+    public Matter.Transport.IMatterChannel? Channel { get; init; }
+}
 
 public sealed record ConnectionFailed(string Address, string ProxyId, string ErrorCode, string Message);
 

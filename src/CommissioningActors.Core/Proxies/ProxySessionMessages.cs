@@ -35,6 +35,12 @@ public sealed record ConnectionLost(int ConnectionHandle, string Reason) : Conne
 public sealed record ProxyConnected(string ProxyId, string Name, IActorRef Session, IActorRef Gate, int Slots,
     SlotsSource SlotsSource = SlotsSource.Default);
 
+/// <summary>
+/// A 0x01 WRITE_DATA binary frame: <paramref name="Payload"/> goes to the characteristic last written on the handle
+/// (C1 after the BTP handshake). Fire and forget: only the handle's owner may send it; a dead handle is ignored.
+/// </summary>
+public sealed record WriteBtpData(int ConnectionHandle, byte[] Payload) : IDeadLetterSuppression;
+
 /// <summary>An owner gives its handle back (sends `disconnect` unless the session already released it); no reply.</summary>
 public sealed record ReleaseConnection(int ConnectionHandle) : IDeadLetterSuppression;
 

@@ -22,6 +22,20 @@ public sealed record FlowSettings
     /// <summary>When the resolver finds nothing, try CASE at the address PASE used (on-network devices answer there).</summary>
     public bool FallBackToCommissioningAddress { get; init; } = true;
 
+    /// <summary>
+    /// Credentials for a device that is not on the IP network yet (commissioned over BLE): the flow sets the
+    /// regulatory config, adds this network and connects the device to it, then tells its report-to
+    /// <see cref="FlowLeftCommissioningLink"/> and finds the node operationally. Null: the device is already on
+    /// the network (those steps are skipped). Secret: never logged.
+    /// </summary>
+    public Storage.NetworkCredentials? Network { get; init; }
+
+    /// <summary>
+    /// The channel CASE uses to reach a node found at an operational address. Null: the commissioning channel
+    /// re-aimed (UDP). Needed when commissioning runs over BTP.
+    /// </summary>
+    public Func<System.Net.IPEndPoint, IMatterChannel>? OperationalChannel { get; init; }
+
     /// <summary>The node's label in the registry.</summary>
     public string? Label { get; init; }
 

@@ -13,6 +13,8 @@ public enum FlowStep
     CsrRequest,
     AddTrustedRootCertificate,
     AddNoc,
+    ConfigureNetwork,
+    ConnectNetwork,
     Case,
     CommissioningComplete,
 }
@@ -31,3 +33,15 @@ public sealed record FlowSucceeded(NodeRecord Node)
 /// (pase_failed, attestation_failed, commissioning_failed); <paramref name="Reason"/> names the device's status.
 /// </summary>
 public sealed record FlowFailed(FlowStep Step, string ErrorCode, string Reason);
+
+/// <summary>
+/// Told to the report-to actor once the commissioning channel (BLE) is no longer needed: the device accepted
+/// ConnectNetwork (or dropped the link while switching networks). Its owner may release the link and its slot now.
+/// </summary>
+public sealed record FlowLeftCommissioningLink(FlowStep Step);
+
+/// <summary>
+/// Stop the flow where it is (the job was cancelled or timed out): an armed fail-safe is first disarmed (bounded by
+/// the disarm timeout), then the flow reports <see cref="FlowFailed"/> with <paramref name="ErrorCode"/> and stops.
+/// </summary>
+public sealed record AbortFlow(string ErrorCode, string Reason);

@@ -24,3 +24,9 @@ public interface IMatterChannel
 
 /// <summary>One Matter message from the peer, delivered to the session actor bound to its session id.</summary>
 public sealed record InboundDatagram(ReadOnlyMemory<byte> Bytes);
+
+/// <summary>
+/// Told by a channel whose link is gone (BTP closed, the BLE connection dropped or was released) to every
+/// session still bound to it: nothing more arrives and nothing more can be sent.
+/// </summary>
+public sealed record MatterChannelClosed(string Reason) : Akka.Event.IDeadLetterSuppression;
