@@ -95,6 +95,7 @@ public sealed partial class CommissioningFlowActor
 
             // The device ended the fail-safe: from here nothing is rolled back.
             _armed = false;
+            _completed = true;
             Line("commissioning complete: the device is on our fabric");
             SaveNode(channel);
         }, _caseSession);
