@@ -79,7 +79,7 @@ public sealed class NetworkAttemptCancelInteropTests() : Akka.TestKit.Xunit2.Tes
         await ExpectTerminatedAsync(first, Step);
 
         // The device itself dropped the fail-safe (breadcrumb back to 0) and holds no fabric.
-//Y
+        //Y
         Assert.Empty(await device.GetFabricsAsync());
 
         // A second attempt commissions the same device now, far inside the first fail-safe's 120 s.
