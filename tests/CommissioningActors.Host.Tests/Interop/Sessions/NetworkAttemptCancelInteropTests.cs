@@ -71,7 +71,7 @@ public sealed class NetworkAttemptCancelInteropTests() : Akka.TestKit.Xunit2.Tes
         Assert.Empty(await device.GetFabricsAsync());
 
         // A second attempt commissions the same device now, far inside the first fail-safe's expiry. (Without the
-        // disarm the device stays armed for the first commissioner and this PASE gets no answer.)
+        // disarm the device stays armed for the first commissioner and this attempt fails.)
         var fabric = Sys.ActorOf(FabricActor.Props(new FabricStore(ServiceDatabase.Open(_directory))));
         var second = Sys.ActorOf(NetworkAttemptActor.Props(request with { AttemptId = "cancel-2" },
             new MatterServices(transport, fabric, trust, null, null, new FlowSettings()), job, MatterSettings.Default));
