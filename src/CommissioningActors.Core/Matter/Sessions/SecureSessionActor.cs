@@ -132,11 +132,8 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         {
             switch (output)
             {
-                case DeliverMessage deliver when _pase is not null:
-                    OnPaseMessage(deliver);
-                    break;
-                case DeliverMessage deliver when _case is not null:
-                    OnCaseMessage(deliver);
+                case DeliverMessage deliver when _pase is not null || _case is not null:
+                    OnEstablishmentMessage(deliver);
                     break;
                 case DeliverMessage deliver:
                     OnSecuredMessage(deliver);
