@@ -21,7 +21,8 @@ internal sealed class DeviceBtp : IDisposable
     private IMatterDeviceLink? _link;
     private bool _stopped;
 
-    public DeviceBtp(SimulatedConnection connection, Func<byte[], Task> indicate, MatterDeviceLinkFactory? links, Action<string> log)
+    public DeviceBtp(SimulatedConnection connection, Func<byte[], Task> indicate, MatterDeviceLinkFactory? links,
+        Func<string, Task> drop, Action<string> log)
     {
         _session = BtpSession.Peripheral((ushort)Math.Clamp(connection.Mtu, 0, ushort.MaxValue));
         _indicate = indicate;
@@ -29,6 +30,7 @@ internal sealed class DeviceBtp : IDisposable
         _name = $"handle {connection.Handle}";
         _timer = new Timer(_ => _ = StepAsync(now => _session.OnTimer(now)));
         _link = links?.Invoke(connection.Device, SendAsync);
+        _link?.OnAttached(drop);
     }
 
     /// <summary>A C1 write: the handshake request first, then data packets.</summary>

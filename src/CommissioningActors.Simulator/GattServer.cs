@@ -10,7 +10,8 @@ namespace CommissioningActors.Simulator;
 /// Matter messages go to the device's <see cref="IMatterDeviceLink"/> (<see cref="SimulatorOptions.DeviceLinks"/>).
 /// </summary>
 internal sealed class GattServer(
-    SimulatorOptions options, SlotTable slots, SimulatorSocket socket, LatencySampler latencies, Action<string> log)
+    SimulatorOptions options, SlotTable slots, SimulatorSocket socket, LatencySampler latencies, Action<string> log,
+    Func<SimulatedConnection, string, Task<bool>> drop)
 {
     /// <summary>Answers a GATT command, or null when the command is not a GATT one.</summary>
     public Task<CommandOutcome>? TryExecute(int id, BleCommand command, CancellationToken ct) => command switch
@@ -192,7 +193,7 @@ internal sealed class GattServer(
             {
                 await socket.SendAsync(new BinaryFrame(BinaryOpcode.Notification, handle, packet)).ConfigureAwait(false);
             }
-        }, options.DeviceLinks, log);
+        }, options.DeviceLinks, reason => drop(connection, reason), log);
         connection.Btp = btp;
         return async () =>
         {

@@ -13,6 +13,14 @@ public interface IMatterDeviceLink
 
     /// <summary>The BTP session ended (disconnect, protocol error, timeout); nothing more is delivered or sent.</summary>
     void OnClosed(string reason);
+
+    /// <summary>
+    /// Called once, right after the link is made: <paramref name="drop"/> ends the BLE link as the device's radio
+    /// would (a `disconnected` event with the reason, the slot freed). Links that never drop ignore it.
+    /// </summary>
+    void OnAttached(Func<string, Task> drop)
+    {
+    }
 }
 
 /// <summary>Sends one Matter message to the commissioner; false when the session is closed or refused it.</summary>

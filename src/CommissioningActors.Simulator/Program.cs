@@ -1,11 +1,16 @@
 using CommissioningActors.Simulator;
+using CommissioningActors.Simulator.Matter;
 
 // Standalone simulated BLE proxy: dials a server's /ble endpoint and plays the default Matter devices.
-const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--announce-slots N] [--token T] [--name NAME]";
+const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--announce-slots N] [--token T] [--name NAME]\n" +
+    "    [--fault STEP | --fault DISCRIMINATOR=STEP]... [--ble-after-network keep|drop]\n" +
+    "  or: CommissioningActors.Simulator --matter-udp PORT [--passcode N] [--fault STEP]";
 
 Uri? url = null;
 int? matterPort = null;
-var matterDevice = new CommissioningActors.Simulator.Matter.SimulatedDeviceOptions { OnNetwork = true };
+var matterDevice = new SimulatedDeviceOptions { OnNetwork = true };
+var bleFaults = new Dictionary<ushort, DeviceFaultStep>();
+var afterNetwork = BleAfterNetwork.Keep;
 var options = new SimulatorOptions { Log = line => Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {line}") };
 for (var i = 0; i < args.Length; i++)
 {
@@ -46,8 +51,15 @@ for (var i = 0; i < args.Length; i++)
         case "--passcode" when uint.TryParse(value, out var passcode) && passcode is >= 1 and <= 99999998:
             matterDevice = matterDevice with { Passcode = passcode };
             break;
-        case "--fault" when Enum.TryParse<CommissioningActors.Simulator.Matter.DeviceFaultStep>(value, ignoreCase: true, out var fault):
+        case "--fault" when Enum.TryParse<DeviceFaultStep>(value, ignoreCase: true, out var fault) && !char.IsAsciiDigit(value[0]):
             matterDevice = matterDevice with { Fault = fault };
+            break;
+        case "--fault" when value.Split('=') is [var d, var step] && ushort.TryParse(d, out var discriminator) && discriminator <= 0xFFF
+            && Enum.TryParse<DeviceFaultStep>(step, ignoreCase: true, out var deviceFault) && !char.IsAsciiDigit(step[0]):
+            bleFaults[discriminator] = deviceFault;
+            break;
+        case "--ble-after-network" when Enum.TryParse<BleAfterNetwork>(value, ignoreCase: true, out var after) && !char.IsAsciiDigit(value[0]):
+            afterNetwork = after;
             break;
         default:
             Console.Error.WriteLine($"bad argument: {arg} {value}\n{Usage}");
@@ -57,7 +69,7 @@ for (var i = 0; i < args.Length; i++)
 
 if (matterPort is { } udpPort)
 {
-    return await CommissioningActors.Simulator.Matter.MatterDeviceCli.RunAsync(udpPort, matterDevice with { Log = options.Log });
+    return await MatterDeviceCli.RunAsync(udpPort, matterDevice with { Log = options.Log });
 }
 
 if (url is null)
@@ -72,6 +84,18 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+
+// Each BLE device is a real commissionee over BTP; once it joins the network it prints where CASE reaches it
+// (a static operational entry for a service on a loopback without multicast).
+await using var fleet = new SimulatedMatterFleet(
+    device => BleDeviceBehaviour.Default with
+    {
+        Fault = bleFaults.GetValueOrDefault(device.Discriminator, matterDevice.Fault),
+        AfterNetwork = afterNetwork,
+    },
+    options.Log);
+fleet.Announced += announcement => Console.WriteLine($"operational: {announcement}");
+options = options with { DeviceLinks = fleet.Links };
 
 foreach (var device in options.Devices)
 {

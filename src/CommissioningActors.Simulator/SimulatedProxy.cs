@@ -34,7 +34,7 @@ public sealed class SimulatedProxy : IAsyncDisposable
         _latencies = new LatencySampler(options.Latencies);
         _slots = new SlotTable(options.ConnectionSlots);
         _advertiser = new SimulatedAdvertiser(options, socket, _latencies);
-        _gatt = new GattServer(options, _slots, socket, _latencies, Log);
+        _gatt = new GattServer(options, _slots, socket, _latencies, Log, DropConnectionAsync);
         foreach (var device in options.Devices)
         {
             foreach (var address in device.Addresses)

@@ -1,22 +1,35 @@
+using Akka.Actor;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using CommissioningActors.Core.Matter.Resolution;
 using CommissioningActors.Host.Security;
 using CommissioningActors.Simulator;
+using CommissioningActors.Simulator.Matter;
 
 namespace CommissioningActors.Host.Simulation;
 
 /// <summary>
 /// Connects a simulated BLE proxy with virtual Matter devices to our own /ble once Kestrel listens,
-/// so the service does something real with no Bluetooth hardware. Reconnects if it drops.
+/// so the service does something real with no Bluetooth hardware. Reconnects if it drops. Each virtual device
+/// is a real commissionee over BTP (<see cref="Fleet"/>, kept across reconnects); once one joins the network
+/// its operational address goes to the resolver as a static entry, so CASE finds it on a loopback without
+/// multicast (CI).
 /// </summary>
 public sealed class EmbeddedSimulatorService(
     IServer server,
     IHostApplicationLifetime lifetime,
     ServerOptions serverOptions,
     SimulatorSettings settings,
+    ActorSystem system,
     ILogger<EmbeddedSimulatorService> log) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>The resolver's path (MatterWiring); with the resolver off the entries go to dead letters.</summary>
+    public const string ResolverPath = "/user/matter-resolver";
+
+    /// <summary>The Matter devices behind the simulated BLE devices; made before the proxy first connects.</summary>
+    public SimulatedMatterFleet Fleet { get; } = new(device => settings.BehaviourOf(device.Discriminator));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,11 +42,19 @@ public sealed class EmbeddedSimulatorService(
         {
             Query = $"name={Uri.EscapeDataString(settings.Name)}",
         }.Uri;
+        var resolver = system.ActorSelection(ResolverPath);
+        Fleet.Announced += announcement =>
+        {
+            resolver.Tell(new AddStaticOperational(announcement.CompressedFabricId, announcement.NodeId, announcement.EndPoint));
+            log.LogInformation("Embedded simulated device '{Name}' joined the network at udp {EndPoint} (node {Node:X16}); registered with the resolver",
+                announcement.DeviceName, announcement.EndPoint, announcement.NodeId);
+        };
         var options = new SimulatorOptions
         {
             Name = settings.Name,
             ConnectionSlots = settings.Slots,
             Token = serverOptions.Token,
+            DeviceLinks = Fleet.Links,
         };
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -59,6 +80,12 @@ public sealed class EmbeddedSimulatorService(
 
             await Task.Delay(RetryDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await Fleet.DisposeAsync();
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)

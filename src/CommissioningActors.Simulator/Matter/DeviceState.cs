@@ -56,6 +56,14 @@ public sealed class DeviceState : IDisposable
 
     public event Action? FailSafeExpired;
 
+    /// <summary>ConnectNetwork succeeded: the device is on its operational network. Raised under the device's lock.</summary>
+    public event Action? NetworkConnected;
+
+    /// <summary>AddNOC made a fabric (committed or not yet). Raised under the device's lock.</summary>
+    public event Action<DeviceFabric>? FabricAdded;
+
+    public void OnNetworkConnected() => NetworkConnected?.Invoke();
+
     public DeviceFabric? Fabric(byte index) => _fabrics.FirstOrDefault(f => f.Index == index);
 
     public void NewOperationalKey()
@@ -85,7 +93,11 @@ public sealed class DeviceState : IDisposable
         return 0;
     }
 
-    public void AddFabric(DeviceFabric fabric) => _fabrics.Add(fabric);
+    public void AddFabric(DeviceFabric fabric)
+    {
+        _fabrics.Add(fabric);
+        FabricAdded?.Invoke(fabric);
+    }
 
     public void RemoveFabric(byte index)
     {

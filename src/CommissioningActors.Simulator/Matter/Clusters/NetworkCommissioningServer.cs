@@ -148,6 +148,11 @@ public sealed class NetworkCommissioningServer(DeviceState state) : ClusterServe
         state.LastNetworking = ((byte)status, networkId);
         SetBreadcrumb(status == NetworkCommissioningStatus.Success ? breadcrumb : null);
         Changed();
+        if (status == NetworkCommissioningStatus.Success)
+        {
+            state.OnNetworkConnected();
+        }
+
         return CommandResult.Respond(0x07, Tlv.Struct(Tlv.U((byte)status, 0), Tlv.S("", 1), Tlv.Null(2)));
     }
 
