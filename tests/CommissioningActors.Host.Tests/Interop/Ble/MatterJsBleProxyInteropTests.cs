@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using CommissioningActors.Host.Tests.Support;
 using CommissioningActors.Protocol.Controller;
@@ -58,6 +60,78 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         output.WriteLine(string.Join('\n', device.Events));
         output.WriteLine(device.Process.StderrTail);
         Assert.DoesNotContain(lines, l => l.Contains("20202023", StringComparison.Ordinal) || l.Contains(device.ManualPairingCode, StringComparison.Ordinal));
+    }
+
+    [Fact(Skip = "needs BLE commissioning in main (btplink + bleflow): the job today ends at the BTP handshake")]
+    public async Task A_matter_js_device_behind_the_proxy_is_commissioned_over_ble_joins_wifi_and_is_reached_over_case()
+    {
+        const string ssid = "fixture-net";
+        const string password = "correct horse battery staple";
+        // Service and device in a private network namespace: the device is found for CASE by real operational mDNS.
+        await using var network = await NetworkNamespace.CreateAsync();
+        await using var service = await NamespaceService.StartAsync(network);
+        await using var device = await MatterJsBleProxyDevice.StartAsync(NamespaceService.BleInside, new MatterJsBleProxyDeviceOptions
+        {
+            Passcode = 20202041,
+            Discriminator = 1041,
+            Network = network,
+        });
+        await using var client = await service.ConnectControllerAsync();
+        var stored = await client.CommandAsync("w", "set_wifi_credentials", new JsonObject { ["ssid"] = ssid, ["credentials"] = password });
+        Assert.True(stored["error_code"] is null, stored.ToJsonString());
+
+        var (verdict, lines) = await CommissionAsync(client, device.ManualPairingCode);
+
+        var why = verdict.ToJsonString() + "\n" + string.Join('\n', lines) + "\n--- device ---\n" + string.Join('\n', device.Events)
+            + "\n" + device.Process.StderrTail + "\n--- service ---\n" + service.StderrTail;
+        Assert.True((string?)verdict["event"] == "job_completed", why);
+        var result = verdict["data"]!["result"]!;
+        Assert.Equal("ble", (string?)result["transport"]);
+        var nodeId = (ulong)result["node_id"]!;
+
+        // The device got our Wi-Fi network (the password's hash: it is never printed) and was told to connect.
+        var added = await device.WaitForEventAsync("network", also: e => e.GetProperty("action").GetString() == "added");
+        Assert.Equal(ssid, added.GetProperty("ssid").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(password))), added.GetProperty("credentialsSha256").GetString());
+        await device.WaitForEventAsync("network", also: e => e.GetProperty("action").GetString() == "connected");
+
+        // The BLE link (and with it the proxy's slot) was given back before CASE: the device saw our central
+        // disconnect before its first CASE session opened.
+        var events = device.Events.ToList();
+        var released = events.FindIndex(e => JsonLineProcess.Is(e, "disconnected"));
+        var caseOpened = events.FindIndex(e => JsonLineProcess.Is(e, "session") && e.GetProperty("kind").GetString() == "case"
+            && e.GetProperty("action").GetString() == "opened");
+        Assert.True(released >= 0 && caseOpened > released, why);
+        Assert.Equal("central", events[released].GetProperty("by").GetString());
+
+        // On our fabric as that node, as matter.js itself holds it.
+        var fabric = Assert.Single(await device.GetFabricsAsync());
+        Assert.Equal(nodeId.ToString(), fabric.NodeId);
+
+        // Reached over CASE (UDP, found by mDNS): read BasicInformation, switch the light.
+        var name = await client.CommandAsync("r", "read_attribute", new JsonObject { ["node_id"] = nodeId, ["attribute_path"] = "0/40/1" });
+        Assert.Equal(device.Options.VendorName, (string?)name["result"]?["0/40/1"]);
+        var onoff = device.EventCursor;
+        var on = await client.CommandAsync("on", "device_command", new JsonObject
+        {
+            ["node_id"] = nodeId,
+            ["endpoint_id"] = 1,
+            ["cluster_id"] = 6,
+            ["command_name"] = "On",
+            ["payload"] = new JsonObject(),
+        });
+        Assert.True(on["error_code"] is null, on.ToJsonString());
+        Assert.True((await device.WaitForEventAsync("onoff", onoff)).GetProperty("value").GetBoolean());
+        Assert.True(await device.GetOnOffAsync());
+
+        // No secret in the job output or the service's log.
+        string[] secrets = ["20202041", device.ManualPairingCode, device.QrPairingCode, password];
+        var log = service.AllLogText();
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(lines, l => l.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>commission_with_code, then follow_job to its terminal event; returns it and every output line.</summary>
