@@ -12,6 +12,12 @@ public sealed record MatterJsBleProxyDeviceOptions
     /// <summary>Bytes the device serves on C3 (and flags in its advertisement); null: no additional data.</summary>
     public byte[]? AdditionalData { get; init; }
 
+    /// <summary>
+    /// False: a device that cannot hold BLE and Wi-Fi at once (SupportsConcurrentConnection false) and drops the BLE
+    /// link itself right after answering ConnectNetwork.
+    /// </summary>
+    public bool ConcurrentConnection { get; init; } = true;
+
     /// <summary>connection_slots the proxy states in hello.</summary>
     public int Slots { get; init; } = 1;
 
@@ -93,6 +99,11 @@ public sealed class MatterJsBleProxyDevice : IAsyncDisposable
         if (options.AdditionalData is { } additional)
         {
             args.AddRange(["--additional-data", Convert.ToHexString(additional)]);
+        }
+
+        if (!options.ConcurrentConnection)
+        {
+            args.Add("--no-concurrent-connection");
         }
 
         if (options.Token is { } token)

@@ -62,8 +62,14 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         Assert.DoesNotContain(lines, l => l.Contains("20202023", StringComparison.Ordinal) || l.Contains(device.ManualPairingCode, StringComparison.Ordinal));
     }
 
-    [Fact(Skip = "needs BLE commissioning in main (btplink + bleflow): the job today ends at the BTP handshake")]
-    public async Task A_matter_js_device_behind_the_proxy_is_commissioned_over_ble_joins_wifi_and_is_reached_over_case()
+    /// <param name="concurrent">
+    /// False: the device cannot hold BLE and Wi-Fi at once and drops the link itself after ConnectNetwork, which is
+    /// success, not failure.
+    /// </param>
+    [Theory(Skip = "needs BLE commissioning in main (btplink + bleflow): the job today ends at the BTP handshake")]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_matter_js_device_behind_the_proxy_is_commissioned_over_ble_joins_wifi_and_is_reached_over_case(bool concurrent)
     {
         const string ssid = "fixture-net";
         const string password = "correct horse battery staple";
@@ -74,6 +80,7 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         {
             Passcode = 20202041,
             Discriminator = 1041,
+            ConcurrentConnection = concurrent,
             Network = network,
         });
         await using var client = await service.ConnectControllerAsync();
@@ -95,14 +102,17 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(password))), added.GetProperty("credentialsSha256").GetString());
         await device.WaitForEventAsync("network", also: e => e.GetProperty("action").GetString() == "connected");
 
-        // The BLE link (and with it the proxy's slot) was given back before CASE: the device saw our central
-        // disconnect before its first CASE session opened.
+        // The BLE link (and with it the proxy's slot) was given back before CASE: the device saw the link end
+        // before its first CASE session opened (our central disconnecting, unless the device dropped it first).
         var events = device.Events.ToList();
         var released = events.FindIndex(e => JsonLineProcess.Is(e, "disconnected"));
         var caseOpened = events.FindIndex(e => JsonLineProcess.Is(e, "session") && e.GetProperty("kind").GetString() == "case"
             && e.GetProperty("action").GetString() == "opened");
         Assert.True(released >= 0 && caseOpened > released, why);
-        Assert.Equal("central", events[released].GetProperty("by").GetString());
+        if (concurrent)
+        {
+            Assert.Equal("central", events[released].GetProperty("by").GetString());
+        }
 
         // On our fabric as that node, as matter.js itself holds it.
         var fabric = Assert.Single(await device.GetFabricsAsync());
