@@ -91,7 +91,13 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
 
         var why = verdict.ToJsonString() + "\n" + string.Join('\n', lines) + "\n--- device ---\n" + string.Join('\n', device.Events)
             + "\n" + device.Process.StderrTail + "\n--- service ---\n" + service.StderrTail;
+        // matter.js expires the fail-safe (and drops the new fabric) when the session that armed it gets a
+        // CloseSession: PASE must be left without one before CommissioningComplete.
+        Assert.False(device.Events.Any(e => JsonLineProcess.Is(e, "session") && e.GetProperty("kind").GetString() == "pase"
+            && e.GetProperty("action").GetString() == "closed-by-peer"), "the service sent CloseSession over PASE before CommissioningComplete\n" + why);
         Assert.True((string?)verdict["event"] == "job_completed", why);
+        output.WriteLine(string.Join('\n', lines));
+        output.WriteLine($"job {verdict["data"]!["started_at"]} .. {verdict["data"]!["finished_at"]}");
         var result = verdict["data"]!["result"]!;
         Assert.Equal("ble", (string?)result["transport"]);
         var nodeId = (ulong)result["node_id"]!;
@@ -109,6 +115,9 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         var caseOpened = events.FindIndex(e => JsonLineProcess.Is(e, "session") && e.GetProperty("kind").GetString() == "case"
             && e.GetProperty("action").GetString() == "opened");
         Assert.True(released >= 0 && caseOpened > released, why);
+        var slotBack = lines.FindIndex(l => l.Contains("connection slot is back in the pool", StringComparison.Ordinal));
+        var caseStarts = lines.FindIndex(l => l.StartsWith("establishing CASE", StringComparison.Ordinal));
+        Assert.True(slotBack >= 0 && caseStarts > slotBack, why);
         if (concurrent)
         {
             Assert.Equal("central", events[released].GetProperty("by").GetString());
