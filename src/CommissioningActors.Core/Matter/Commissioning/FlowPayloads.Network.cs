@@ -1,5 +1,6 @@
 using System.Text;
 using CommissioningActors.Core.Storage;
+using CommissioningActors.Protocol.Matter.InteractionModel;
 using CommissioningActors.Protocol.Matter.Tlv;
 using CommissioningActors.Protocol.Text;
 
@@ -113,21 +114,6 @@ public static partial class FlowPayloads
         return $"the device answered networking status {code} ({NetworkingStatusName(code.Value)}){debug}";
     }
 
-    public static string NetworkingStatusName(ulong code) => code switch
-    {
-        0 => "Success",
-        1 => "OutOfRange",
-        2 => "BoundsExceeded",
-        3 => "NetworkIdNotFound",
-        4 => "DuplicateNetworkId",
-        5 => "NetworkNotFound",
-        6 => "RegulatoryError",
-        7 => "AuthFailure",
-        8 => "UnsupportedSecurity",
-        9 => "OtherConnectionFailure",
-        10 => "IPV6Failed",
-        11 => "IPBindFailed",
-        12 => "UnknownError",
-        _ => "unknown",
-    };
+    public static string NetworkingStatusName(ulong code) =>
+        code <= byte.MaxValue && Enum.IsDefined((NetworkCommissioningStatus)code) ? ((NetworkCommissioningStatus)code).ToString() : "unknown";
 }
