@@ -39,13 +39,13 @@ public sealed partial class CommissioningFlowActor
         var (chosen, missing) = FlowPayloads.ChooseNetwork(_initial.NetworkFeatures, networks);
         if (chosen is null)
         {
-            Fail(AttemptErrorCodes.NetworkCredentialsMissing, missing!);
+            RefuseClosingPase(missing!);
             return false;
         }
 
         if (NetworkId(chosen) is not { } id)
         {
-            Fail(AttemptErrorCodes.NetworkCredentialsMissing, "the stored Thread dataset has no extended PAN id: store a complete dataset (set_thread_dataset)");
+            RefuseClosingPase("the stored Thread dataset has no extended PAN id: store a complete dataset (set_thread_dataset)");
             return false;
         }
 
@@ -53,6 +53,29 @@ public sealed partial class CommissioningFlowActor
         _networkId = id;
         Line($"the device will join {NetworkName()}");
         return true;
+    }
+
+    /// <summary>
+    /// network_credentials_missing before anything was armed: PASE is closed first (bounded), because a device that
+    /// still holds our PASE session refuses the next commissioner's PASE until its own timeout.
+    /// </summary>
+    private void RefuseClosingPase(string reason)
+    {
+        var failure = new FlowFailed(_step, AttemptErrorCodes.NetworkCredentialsMissing, $"{StepName(_step)} failed: {reason}");
+        var id = ++_requestId;
+        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.DisarmTimeout);
+        Become(() =>
+        {
+            Receive<Terminated>(t => t.ActorRef.Equals(_session), _ =>
+            {
+                Timers.Cancel(StepTimer);
+                _session = ActorRefs.Nobody;
+                Finish(failure);
+            });
+            Receive<StepTimedOut>(t => t.RequestId == id, _ => Finish(failure));
+            ReceiveAny(_ => { });
+        });
+        _session.Tell(CloseSecureSession.Instance);
     }
 
     /// <summary>The network as a line may name it: the SSID (not secret), or the Thread extended PAN id.</summary>
