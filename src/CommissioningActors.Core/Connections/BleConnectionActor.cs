@@ -13,6 +13,9 @@ public sealed record ConnectionSettings(TimeSpan ConnectTimeout, TimeSpan BtpHan
 {
     public static ConnectionSettings Default { get; } = new(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), 247, 6);
 
+    /// <summary>BTP limits and timers (spec defaults); the window and handshake timeout above take precedence.</summary>
+    public BtpSessionOptions Btp { get; init; } = new();
+
     public static ConnectionSettings FromConfig(Akka.Configuration.Config config)
     {
         var c = config.GetConfig("commissioning.connection");
@@ -67,11 +70,11 @@ public sealed record CancelConnection(string Reason);
 
 /// <summary>
 /// One per BLE connection: slot lease -> connect -> GATT discovery -> C3 read -> BTP handshake (the shared
-/// <see cref="BtpSession"/>, central role).
+/// <see cref="BtpSession"/>, central role), then the open session is a Matter channel (BleConnectionActor.Channel.cs).
 /// Reports progress and the outcome to its parent. The lease is held by this actor's lifetime; on stop the
 /// handle is given back to the session, which sends `disconnect` at most once.
 /// </summary>
-public sealed class BleConnectionActor : ReceiveActor, IWithTimers
+public sealed partial class BleConnectionActor : ReceiveActor, IWithTimers
 {
     private readonly ConnectionSettings _settings;
     private readonly List<ConnectionRoute> _routes;
@@ -110,8 +113,9 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
                 aborted ? $"proxy {_target.ProxyId} disconnected" : $"device at {_target.Address} disconnected: {lost.Reason}");
         });
         Receive<ConnectsAborted>(OnConnectsAborted);
-        Receive<CancelConnection>(_ =>
+        Receive<CancelConnection>(cancel =>
         {
+            _closeReason ??= $"the connection was cancelled: {cancel.Reason}";
             _done = true; // nothing more is reported to the attempt
             if (_connectInFlight)
             {
@@ -123,9 +127,16 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
             }
         });
         Receive<StepTimedOut>(t => Fail(BleErrorCodes.Timeout, t.What));
-        Receive<Terminated>(t => Fail(BleErrorCodes.ConnectionAborted,
-            t.ActorRef.Equals(_target.Gate) ? $"proxy {_target.ProxyId} disconnected while this connect was queued"
-                : $"proxy {_target.ProxyId} disconnected"));
+        ReceiveChannelMessages();
+        Receive<Terminated>(t =>
+        {
+            if (!ForgetBoundSession(t.ActorRef))
+            {
+                Fail(BleErrorCodes.ConnectionAborted, t.ActorRef.Equals(_target.Gate)
+                    ? $"proxy {_target.ProxyId} disconnected while this connect was queued"
+                    : $"proxy {_target.ProxyId} disconnected");
+            }
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -268,7 +279,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
 
     private void StartBtpHandshake()
     {
-        _btp = BtpSession.Central(new BtpSessionOptions
+        _btp = BtpSession.Central(_settings.Btp with
         {
             WindowSize = _settings.BtpWindowSize,
             HandshakeTimeout = _settings.BtpHandshakeTimeout,
@@ -327,27 +338,12 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
 
     private void OnNotification(ConnectionNotification notification)
     {
-        if (_done || _btp is null)
+        if (_done || _btp is null || _btp.IsClosed)
         {
             return;
         }
 
-        foreach (var output in _btp.Receive(notification.Value, Now))
-        {
-            switch (output)
-            {
-                case BtpSessionClosed closed:
-                    Fail(BleErrorCodes.InternalError, $"BTP with {_target.Address} failed ({closed.Reason}): {closed.Message}");
-                    return;
-                case BtpSessionOpened opened:
-                    Timers.Cancel(nameof(StepTimedOut));
-                    _done = true;
-                    Progress($"BTP session open with {_target.Address}: version {opened.Version}, segment {opened.SegmentSize}, window {opened.WindowSize}");
-                    Context.Parent.Tell(new ConnectionEstablished(_target.Address, _target.ProxyId, _handle!.Value, _mtu,
-                        new BtpHandshakeResponse(opened.Version, opened.SegmentSize, opened.WindowSize), _additionalData));
-                    break;
-            }
-        }
+        CarryOut(_btp.Receive(notification.Value, Now));
     }
 
     private void OnConnectsAborted(ConnectsAborted aborted)
@@ -368,6 +364,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
 
     private void Fail(string code, string message)
     {
+        _closeReason ??= message;
         if (!_done)
         {
             _done = true;
@@ -379,6 +376,7 @@ public sealed class BleConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        CloseChannel(_closeReason ?? $"the connection to {_target.Address} via {_target.ProxyId} was stopped");
         if (_handle is { } handle)
         {
             _target.Session.Tell(new ReleaseConnection(handle));

@@ -31,3 +31,13 @@ public sealed class BtpMatterChannel(IActorRef connection, string peerDescriptio
 
     public void Unbind(ushort localSessionId, IActorRef session) => connection.Tell(new UnbindBtpSession(localSessionId, session));
 }
+
+/// <summary>Asks the connection for its channel counters (tests, diagnostics); answered with <see cref="BtpChannelStatus"/>.</summary>
+public sealed record GetBtpChannelStatus
+{
+    public static readonly GetBtpChannelStatus Instance = new();
+}
+
+/// <summary>Messages sent and delivered over the channel, and the device's messages dropped (no bound session, malformed).</summary>
+public sealed record BtpChannelStatus(bool Open, int BoundSessions, long Sent, long Delivered, long DroppedUnbound, long DroppedMalformed,
+    int QueuedMessages);

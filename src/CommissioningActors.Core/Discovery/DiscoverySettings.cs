@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using CommissioningActors.Core.Configuration;
 
 namespace CommissioningActors.Core.Discovery;
 
@@ -19,33 +20,28 @@ public sealed record DiscoverySettings(
     public static DiscoverySettings Default { get; } = new(
         TimeSpan.FromMinutes(10), 1000, 10_000, 20, TimeSpan.FromMinutes(1), 50, TimeSpan.FromSeconds(1));
 
-    public static DiscoverySettings FromConfig(Config config)
-    {
-        var c = config.GetConfig("commissioning.discovery");
-        if (c is null || c.IsEmpty)
-        {
-            return Default;
-        }
+    private const string Path = "commissioning.discovery";
 
-        var settings = new DiscoverySettings(
+    public static DiscoverySettings FromConfig(Config config) =>
+        HoconSettings.Read(config, Path, Default, c => Checked(new DiscoverySettings(
             c.GetTimeSpan("forget-after", Default.ForgetAfter),
             c.GetInt("max-sightings-per-proxy", Default.MaxSightingsPerProxy),
             c.GetInt("max-sightings", Default.MaxSightings),
             c.GetInt("log-per-window", Default.LogPerWindow),
             c.GetTimeSpan("log-window", Default.LogWindow),
             c.GetInt("announce-per-window", Default.AnnouncePerWindow),
-            c.GetTimeSpan("announce-window", Default.AnnounceWindow));
-        if (settings.MaxSightingsPerProxy < 1 || settings.MaxSightings < 1 || settings.LogPerWindow < 0
-            || settings.AnnouncePerWindow < 0)
-        {
-            throw new ConfigurationException("commissioning.discovery: the sighting caps must be at least 1 and the per-window counts at least 0");
-        }
+            c.GetTimeSpan("announce-window", Default.AnnounceWindow))));
 
-        if (settings.ForgetAfter <= TimeSpan.Zero || settings.LogWindow <= TimeSpan.Zero || settings.AnnounceWindow <= TimeSpan.Zero)
-        {
-            throw new ConfigurationException("commissioning.discovery: forget-after, log-window and announce-window must be positive durations");
-        }
-
-        return settings;
+    private static DiscoverySettings Checked(DiscoverySettings s)
+    {
+        HoconSettings.Require(
+            HoconSettings.AllAtLeast(1, s.MaxSightingsPerProxy, s.MaxSightings) && HoconSettings.AllAtLeast(0, s.LogPerWindow, s.AnnouncePerWindow),
+            Path,
+            "the sighting caps must be at least 1 and the per-window counts at least 0");
+        HoconSettings.Require(
+            HoconSettings.AllPositive(s.ForgetAfter, s.LogWindow, s.AnnounceWindow),
+            Path,
+            "forget-after, log-window and announce-window must be positive durations");
+        return s;
     }
 }

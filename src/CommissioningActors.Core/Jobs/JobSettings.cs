@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using CommissioningActors.Core.Configuration;
 
 namespace CommissioningActors.Core.Jobs;
 
@@ -11,18 +12,13 @@ public sealed record JobSettings(JobOutputLimits Output, int RetainFinished, Tim
 {
     public static JobSettings Default { get; } = new(JobOutputLimits.Default, 200, TimeSpan.FromHours(1), 4000);
 
-    public static JobSettings FromConfig(Config config)
-    {
-        var c = config.GetConfig("commissioning.jobs");
-        return c is null || c.IsEmpty
-            ? Default
-            : new JobSettings(
-                new JobOutputLimits(c.GetInt("output-inflight-cap", 4000), c.GetInt("output-retention-floor", 2000)),
-                c.GetInt("retain-finished", Default.RetainFinished),
-                c.GetTimeSpan("retain-finished-for", Default.RetainFinishedFor),
-                c.GetInt("follower-buffer", Default.FollowerBuffer),
-                Math.Max(1, c.GetInt("max-active", Default.MaxActive)),
-                Math.Max(1, c.GetInt("max-active-per-client", Default.MaxActivePerClient)),
-                Math.Max(1, c.GetInt("snapshot-max", Default.SnapshotMax)));
-    }
+    public static JobSettings FromConfig(Config config) =>
+        HoconSettings.Read(config, "commissioning.jobs", Default, c => new JobSettings(
+            new JobOutputLimits(c.GetInt("output-inflight-cap", 4000), c.GetInt("output-retention-floor", 2000)),
+            c.GetInt("retain-finished", Default.RetainFinished),
+            c.GetTimeSpan("retain-finished-for", Default.RetainFinishedFor),
+            c.GetInt("follower-buffer", Default.FollowerBuffer),
+            Math.Max(1, c.GetInt("max-active", Default.MaxActive)),
+            Math.Max(1, c.GetInt("max-active-per-client", Default.MaxActivePerClient)),
+            Math.Max(1, c.GetInt("snapshot-max", Default.SnapshotMax))));
 }

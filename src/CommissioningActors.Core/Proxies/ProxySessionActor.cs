@@ -67,6 +67,7 @@ public sealed partial class ProxySessionActor : ReceiveActor, IWithTimers
         Receive<SocketFlowCheck>(check => check.Processed.TrySetResult());
         Receive<ExecuteBleCommand>(OnExecute);
         Receive<MarkCommandUnsupported>(m => _unsupported.Add(m.CommandName));
+        Receive<WriteBtpData>(OnWriteBtpData);
         Receive<ReleaseConnection>(release =>
         {
             // Fire-and-forget disconnect from an owner that is stopping; at most once per handle.
@@ -294,6 +295,20 @@ public sealed partial class ProxySessionActor : ReceiveActor, IWithTimers
                 BadFrame($"binary opcode {frame.Opcode} is server-to-client only");
                 break;
         }
+    }
+
+    private void OnWriteBtpData(WriteBtpData write)
+    {
+        // Only the owner may write on its handle: a stale or foreign writer must not reach another connection.
+        if (write.ConnectionHandle is < 0 or > ushort.MaxValue
+            || !_handles.TryGetOwner(write.ConnectionHandle, out var owner) || !owner.Equals(Sender))
+        {
+            _log.Debug("Proxy {0} ({1}): dropped a BTP write for handle {2} from a non-owner", _proxyId, _name, write.ConnectionHandle);
+            return;
+        }
+
+        _outbound.Tell(new SendBinary(BleProxyCodec.Serialize(
+            new BinaryFrame(BinaryOpcode.WriteData, (ushort)write.ConnectionHandle, write.Payload))));
     }
 
     private void RouteToOwner(int handle, ConnectionEvent message)

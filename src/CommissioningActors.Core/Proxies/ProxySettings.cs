@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using CommissioningActors.Core.Configuration;
 
 namespace CommissioningActors.Core.Proxies;
 
@@ -13,19 +14,11 @@ public sealed record ProxySettings(
     public static ProxySettings Default { get; } = new(
         TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5), true, 64 * 1024);
 
-    public static ProxySettings FromConfig(Config config)
-    {
-        var c = config.GetConfig("commissioning.proxy");
-        if (c is null || c.IsEmpty)
-        {
-            return Default;
-        }
-
-        return new ProxySettings(
+    public static ProxySettings FromConfig(Config config) =>
+        HoconSettings.Read(config, "commissioning.proxy", Default, c => new ProxySettings(
             c.GetTimeSpan("handshake-timeout", Default.HandshakeTimeout),
             c.GetTimeSpan("command-timeout", Default.CommandTimeout),
             c.GetTimeSpan("connect-timeout-margin", Default.ConnectTimeoutMargin),
             c.GetBoolean("scan-on-connect", Default.ScanOnConnect),
-            c.GetInt("max-frame-bytes", Default.MaxFrameBytes));
-    }
+            c.GetInt("max-frame-bytes", Default.MaxFrameBytes)));
 }

@@ -180,7 +180,8 @@ public sealed class BleConnectionActorTests : TestKit
         });
 
         var established = Assert.IsType<ConnectionEstablished>(outcome);
-        Assert.Equal(new ConnectionEstablished(Address, ProxyId, Handle, 185, response, null), established);
+        Assert.Equal(new ConnectionEstablished(Address, ProxyId, Handle, 185, response, null), established with { Channel = null });
+        Assert.Equal(connection, Assert.IsType<BtpMatterChannel>(established.Channel).Connection);
         Assert.Equal(BtpHandshake.SupportedVersion, established.Btp.Version);
         Assert.Contains(lines, l => l.Contains("slot acquired", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(lines, l => l.Contains("Connected to " + Address, StringComparison.Ordinal));

@@ -155,6 +155,53 @@ public sealed class CommissioningFlowActorTests() : TestKit(StoreDispatcher), ID
         }
     }
 
+    [Fact]
+    public async Task Case_moves_past_an_operational_address_that_fails_and_fails_only_when_every_address_did()
+    {
+        var dead = new IPEndPoint(IPAddress.Loopback, 5542);
+        var live = new IPEndPoint(IPAddress.Loopback, 5541);
+        foreach (var addresses in new[] { new[] { dead, live }, new[] { dead, dead } })
+        {
+            using var device = new FakeCommissionee();
+            var cases = CreateTestProbe();
+            var resolver = CreateTestProbe();
+            var settings = Settings(device, cases) with
+            {
+                Resolver = resolver,
+                StepTimeout = TimeSpan.FromSeconds(8),
+                CaseSession = (channel, owner, _, nodeId, options) =>
+                {
+                    var peer = ((UdpMatterChannel)channel).Peer;
+                    cases.Ref.Tell(new CaseRequested(peer, nodeId, options.EstablishTimeout));
+                    object outcome = peer.Equals(live) ? device.Ready(3) : new SessionEstablishmentFailed(null, $"udp {peer} did not acknowledge CASE");
+                    return Props.Create(() => new ScriptedSession(owner, outcome, device.Answer));
+                },
+            };
+
+            var flow = Start(device, settings);
+            var resolve = await resolver.ExpectMsgAsync<ResolveOperational>(Wait);
+            resolver.Reply(new OperationalResolved(resolve.CompressedFabricId, resolve.NodeId, addresses));
+            var (lines, outcome) = await Collect(flow);
+
+            // Each address gets half of the 8 s step for CASE, in the order announced.
+            Assert.Equal(new CaseRequested(dead, resolve.NodeId, TimeSpan.FromSeconds(4)), await cases.ExpectMsgAsync<CaseRequested>(Wait));
+            Assert.Equal(new CaseRequested(addresses[1], resolve.NodeId, TimeSpan.FromSeconds(4)), await cases.ExpectMsgAsync<CaseRequested>(Wait));
+            Assert.Contains(lines, l => l.Text == $"node {resolve.NodeId} found at {addresses[0]}, {addresses[1]}");
+            Assert.Contains(lines, l => l.Text == $"CASE at udp {dead} failed (udp {dead} did not acknowledge CASE); trying the next address");
+            if (addresses[1].Equals(live))
+            {
+                Assert.Equal(new[] { $"udp {live}", $"udp {Commissioning}" }, Assert.IsType<FlowSucceeded>(outcome).Node.Addresses);
+                Assert.Equal(0, device.Disarms);
+            }
+            else
+            {
+                var failed = Assert.IsType<FlowFailed>(outcome);
+                Assert.Equal((FlowStep.Case, $"CASE failed: udp {dead} did not acknowledge CASE"), (failed.Step, failed.Reason));
+                Assert.Equal(1, device.Disarms);
+            }
+        }
+    }
+
     /// <summary>Both sessions scripted by <paramref name="device"/>; each CASE session asked for is reported to <paramref name="cases"/>.</summary>
     private static FlowSettings Settings(FakeCommissionee device, Akka.TestKit.TestProbe cases, object? caseOutcome = null) => new()
     {
@@ -208,7 +255,7 @@ public sealed class CommissioningFlowActorTests() : TestKit(StoreDispatcher), ID
         Assert.Empty((await ExpectMsgAsync<NodeList>(Wait)).Nodes);
     }
 
-    private sealed record CaseRequested(IPEndPoint Peer, ulong NodeId);
+    private sealed record CaseRequested(IPEndPoint Peer, ulong NodeId, TimeSpan? Timeout = null);
 
     void IDisposable.Dispose()
     {

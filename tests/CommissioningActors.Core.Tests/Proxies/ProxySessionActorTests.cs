@@ -208,6 +208,33 @@ public sealed class ProxySessionActorTests : TestKit
     }
 
     [Fact]
+    public void Btp_writes_from_the_handle_owner_go_out_as_0x01_frames_and_others_are_dropped()
+    {
+        var session = ReadySession();
+        var (handle, owner) = Connected(session, handle: 0x0102);
+        var other = Connected(session, handle: 10).Owner;
+        var stranger = CreateTestProbe();
+
+        session.Tell(new WriteBtpData(handle, [0xAA]), other.Ref); // another connection's owner
+        session.Tell(new WriteBtpData(handle, [0xBB]), stranger.Ref); // no handle at all
+        session.Tell(new WriteBtpData(99, [0xCC]), owner.Ref); // a handle nobody holds
+        session.Tell(new WriteBtpData(-1, [0xDD]), owner.Ref); // not even a u16
+        session.Tell(new WriteBtpData(handle, [0x05, 0x00, 0x01]), owner.Ref);
+
+        // Messages are handled in order, so the owner's frame being the first one out means the others went nowhere.
+        var frame = _outbound.ExpectMsg<SendBinary>();
+        Assert.Equal([0x01, 0x01, 0x02, 0x05, 0x00, 0x01], frame.Data);
+        Assert.Empty(_outbound.Queued());
+
+        // After the device drops, the handle is no one's: the old owner's late write is dropped too.
+        session.Tell(Client(new Disconnected(handle, "link lost")));
+        owner.ExpectMsg<ConnectionLost>();
+        session.Tell(new WriteBtpData(handle, [0xEE]), owner.Ref);
+        session.Tell(new WriteBtpData(10, [0x07]), other.Ref);
+        Assert.Equal([0x01, 0x00, 0x0A, 0x07], _outbound.ExpectMsg<SendBinary>().Data);
+    }
+
+    [Fact]
     public void An_unexpected_disconnect_event_reaches_the_owner()
     {
         var session = ReadySession();

@@ -75,7 +75,7 @@ public sealed class NetworkCommissioningInteropTests
     }
 
     /// <summary>follow_job until its terminal event: the output lines and that event.</summary>
-    private static async Task<(List<string> Lines, JsonObject Verdict)> FollowAsync(RawClient client, string jobId)
+    internal static async Task<(List<string> Lines, JsonObject Verdict)> FollowAsync(RawClient client, string jobId)
     {
         await client.SendTextAsync(ControllerCodec.Command("f", "follow_job", new JsonObject { ["job_id"] = jobId }));
         var lines = new List<string>();

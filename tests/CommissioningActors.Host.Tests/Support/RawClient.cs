@@ -11,7 +11,8 @@ public sealed class RawClient : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<RawClient> ConnectAsync(Uri url, string? bearer = null)
+    /// <param name="invoker">How to open the connection (e.g. a socket inside a network namespace); null: the default.</param>
+    public static async Task<RawClient> ConnectAsync(Uri url, string? bearer = null, HttpMessageInvoker? invoker = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
@@ -21,7 +22,7 @@ public sealed class RawClient : IAsyncDisposable
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await socket.ConnectAsync(url, timeout.Token);
+        await socket.ConnectAsync(url, invoker, timeout.Token);
         return new RawClient(socket);
     }
 

@@ -61,6 +61,7 @@ public sealed partial class CommissioningFlowActor
     /// </summary>
     private void RefuseClosingPase(string reason)
     {
+        _ending = true;
         var failure = new FlowFailed(_step, AttemptErrorCodes.NetworkCredentialsMissing, $"{StepName(_step)} failed: {reason}");
         var id = ++_requestId;
         Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.DisarmTimeout);
@@ -244,8 +245,4 @@ public sealed partial class CommissioningFlowActor
         _step = FlowStep.Case;
         FindNodeWithCredentials();
     }
-
-    /// <summary>The channel CASE uses at an operational address: the configured one (BLE flows), else the UDP channel re-aimed.</summary>
-    private IMatterChannel OperationalChannel(System.Net.IPEndPoint address) =>
-        _settings.OperationalChannel?.Invoke(address) ?? (_channel is UdpMatterChannel udp ? udp.WithPeer(address) : _channel);
 }

@@ -39,9 +39,7 @@ public sealed partial class CommissioningFlowActor
             Receive<OperationalResolved>(r => r.NodeId == _nodeId, resolved =>
             {
                 Timers.Cancel(StepTimer);
-                var address = resolved.Addresses[0];
-                Line($"node {_nodeId} found at {address}");
-                StartCase(credentials, OperationalChannel(address));
+                TryOperationalAddresses(credentials, resolved.Addresses);
             });
             Receive<ResolveFailed>(failed => NotResolved(credentials, failed.Reason));
             Receive<StepTimedOut>(t => t.RequestId == id, _ => NotResolved(credentials, "the resolver did not answer"));
@@ -67,12 +65,12 @@ public sealed partial class CommissioningFlowActor
     {
         _step = FlowStep.Case;
         Line($"establishing CASE with node {_nodeId} at {channel.PeerDescription}");
-        var options = new SecureSessionOptions { EstablishTimeout = _settings.StepTimeout };
-        _caseSession = Context.ActorOf(_settings.CaseSession?.Invoke(channel, Self, credentials, _nodeId, options)
-            ?? SecureSessionActor.CaseProps(channel, Self, credentials, _nodeId, options), "case");
-        Context.Watch(_caseSession);
+        var options = new SecureSessionOptions { EstablishTimeout = CaseTimeout };
         var id = ++_requestId;
-        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.StepTimeout + TimeSpan.FromSeconds(1));
+        _caseSession = Context.ActorOf(_settings.CaseSession?.Invoke(channel, Self, credentials, _nodeId, options)
+            ?? SecureSessionActor.CaseProps(channel, Self, credentials, _nodeId, options), $"case-{id}");
+        Context.Watch(_caseSession);
+        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), CaseTimeout + TimeSpan.FromSeconds(1));
         Become(() =>
         {
             Receive<SessionReady>(_ => Sender.Equals(_caseSession), _ =>
@@ -81,8 +79,8 @@ public sealed partial class CommissioningFlowActor
                 Line($"CASE session established with node {_nodeId}");
                 CommissioningComplete(channel);
             });
-            Receive<SessionEstablishmentFailed>(_ => Sender.Equals(_caseSession), failed => Fail("commissioning_failed", failed.Reason));
-            Receive<StepTimedOut>(t => t.RequestId == id, _ => Fail("commissioning_failed", $"no CASE session within {_settings.StepTimeout.TotalSeconds:0.#} s"));
+            Receive<SessionEstablishmentFailed>(_ => Sender.Equals(_caseSession), failed => CaseFailed(credentials, channel, failed.Reason));
+            Receive<StepTimedOut>(t => t.RequestId == id, _ => CaseFailed(credentials, channel, $"no CASE session within {CaseTimeout.TotalSeconds:0.#} s"));
             ReceiveTerminated(_caseSession);
         });
     }
@@ -103,6 +101,7 @@ public sealed partial class CommissioningFlowActor
 
             // The device ended the fail-safe: from here nothing is rolled back.
             _armed = false;
+            _completed = true;
             Line("commissioning complete: the device is on our fabric");
             SaveNode(channel);
         }, _caseSession);

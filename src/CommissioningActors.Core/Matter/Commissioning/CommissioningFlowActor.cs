@@ -14,6 +14,9 @@ public sealed record FlowSettings
 
     public TimeSpan DisarmTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long PASE may take at this address; null: <see cref="StepTimeout"/>. Shorter when other addresses wait.</summary>
+    public TimeSpan? PaseTimeout { get; init; }
+
     /// <summary>The operational resolver (<see cref="ResolveOperational"/>); null: CASE goes to the address PASE used.</summary>
     public IActorRef? Resolver { get; init; }
 
@@ -91,7 +94,7 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var options = new SecureSessionOptions { EstablishTimeout = _settings.StepTimeout };
+        var options = new SecureSessionOptions { EstablishTimeout = _settings.PaseTimeout ?? _settings.StepTimeout };
         _session = Context.ActorOf(_settings.PaseSession?.Invoke(_channel, Self, _passcode, options)
             ?? SecureSessionActor.Props(_channel, Self, _passcode, options), "pase");
         Context.Watch(_session);
@@ -110,7 +113,7 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
         Receive<SessionEstablishmentFailed>(failed => Fail("pase_failed",
             failed.Kind == Protocol.Matter.SecureChannel.SessionFailureKind.WrongPasscode
                 ? "PASE failed: the device rejected the passcode"
-                : $"PASE failed: {failed.Reason}"));
+                : $"PASE failed: {failed.Reason}", unreachable: failed.Kind is null));
         Receive<Terminated>(_ => Fail("pase_failed", "PASE failed: the session ended"));
     }
 
@@ -173,40 +176,8 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
 
     private void Line(string text) => _reportTo.Tell(new FlowLine(_step, text));
 
-    private void Fail(string code, string reason)
-    {
-        Timers.Cancel(StepTimer);
-        var failure = new FlowFailed(_step, code, $"{StepName(_step)} failed: {reason}");
-        if (!_armed || _session.IsNobody())
-        {
-            Finish(failure);
-            return;
-        }
-
-        // Disarm so the device drops what we added and is commissionable again; its own timer is the fallback.
-        var id = ++_requestId;
-        _session.Tell(new SendRequest(id, MatterProtocolId.InteractionModel, (byte)InteractionModelOpcode.InvokeRequest,
-            FlowPayloads.ArmFailSafe(0), _settings.DisarmTimeout));
-        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.DisarmTimeout + TimeSpan.FromSeconds(1));
-        Become(() =>
-        {
-            Receive<RequestSucceeded>(r => r.RequestId == id, _ =>
-            {
-                _reportTo.Tell(new FlowLine(failure.Step, "fail-safe disarmed: the device is commissionable again"));
-                Finish(failure);
-            });
-            Receive<RequestFailed>(r => r.RequestId == id, _ => Expired(failure));
-            Receive<StepTimedOut>(t => t.RequestId == id, _ => Expired(failure));
-            Receive<Terminated>(t => t.ActorRef.Equals(_session), _ => Expired(failure));
-            ReceiveAny(_ => { });
-        });
-    }
-
-    private void Expired(FlowFailed failure)
-    {
-        _reportTo.Tell(new FlowLine(failure.Step, $"the fail-safe will expire on the device within {_initial.FailSafeSeconds} s"));
-        Finish(failure);
-    }
+    private void Fail(string code, string reason, bool unreachable = false) =>
+        RollBack(new FlowFailed(_step, code, $"{StepName(_step)} failed: {reason}", unreachable));
 
     private void Finish(object outcome)
     {

@@ -31,8 +31,10 @@ public sealed record FlowSucceeded(NodeRecord Node)
 /// <summary>
 /// The flow stopped at <paramref name="Step"/>. <paramref name="ErrorCode"/> is the job error code
 /// (pase_failed, attestation_failed, commissioning_failed); <paramref name="Reason"/> names the device's status.
+/// <paramref name="Unreachable"/>: the device never answered at this address (PASE timed out or went unacknowledged),
+/// so the same device at another address may still work.
 /// </summary>
-public sealed record FlowFailed(FlowStep Step, string ErrorCode, string Reason);
+public sealed record FlowFailed(FlowStep Step, string ErrorCode, string Reason, bool Unreachable = false);
 
 /// <summary>
 /// Told to the report-to actor once the commissioning channel (BLE) is no longer needed: the device accepted

@@ -14,11 +14,15 @@ namespace CommissioningActors.Core.Matter.Network;
 /// One on-network commissioning: finds the device (the request's address, else the resolver by discriminator),
 /// runs a <see cref="CommissioningFlowActor"/> over a <see cref="UdpMatterChannel"/>, turns its lines into job
 /// output and its verdict into one <see cref="AttemptOutcome"/> for the job, then stops (the flow with it).
-/// A cancel or the whole-attempt deadline stops the flow where it is: an armed fail-safe then expires on the device.
+/// A device announced at several addresses is tried at each in turn while PASE finds nobody there. A cancel or the
+/// whole-attempt deadline tells the flow <see cref="AbortFlow"/> (it disarms an armed fail-safe) and waits, bounded,
+/// for its verdict before reporting.
 /// </summary>
 public sealed class NetworkAttemptActor : ReceiveActor, IWithTimers
 {
     private const int MaxLine = 1024;
+    private static readonly TimeSpan MinPaseShare = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan AbortMargin = TimeSpan.FromSeconds(3);
 
     private readonly CommissionRequest _request;
     private readonly NetworkTarget _target;
@@ -27,6 +31,8 @@ public sealed class NetworkAttemptActor : ReceiveActor, IWithTimers
     private readonly MatterSettings _settings;
     private IActorRef? _flow;
     private IPEndPoint? _peer;
+    private IReadOnlyList<IPEndPoint> _addresses = [];
+    private int _next;
     private bool _ended;
 
     public NetworkAttemptActor(CommissionRequest request, MatterServices services, IActorRef reportTo, MatterSettings settings)
@@ -41,7 +47,7 @@ public sealed class NetworkAttemptActor : ReceiveActor, IWithTimers
         Receive<ResolveFailed>(f => End(Failed(BleErrorCodes.DeviceNotFound, $"no commissionable device found on the network: {f.Reason}")));
         Receive<FlowLine>(line => Output(line.Text));
         Receive<FlowSucceeded>(OnSucceeded);
-        Receive<FlowFailed>(f => End(Failed(f.ErrorCode, f.Reason)));
+        Receive<FlowFailed>(OnFlowFailed);
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_flow))
@@ -49,9 +55,9 @@ public sealed class NetworkAttemptActor : ReceiveActor, IWithTimers
                 End(Failed(BleErrorCodes.InternalError, "the commissioning flow stopped without a verdict"));
             }
         });
-        Receive<AttemptTimedOut>(_ => End(Failed(BleErrorCodes.Timeout,
-            $"commissioning did not finish within {Timeout.TotalSeconds:0} s{(_flow is null ? "" : "; the device's fail-safe expires on its own")}")));
-        Receive<CancelAttempt>(c => End(new AttemptCancelled(_request.AttemptId, c.Reason)));
+        Receive<AttemptTimedOut>(_ => Abort(BleErrorCodes.Timeout, $"commissioning did not finish within {Timeout.TotalSeconds:0} s",
+            step => Failed(BleErrorCodes.Timeout, $"commissioning did not finish within {Timeout.TotalSeconds:0} s{step}")));
+        Receive<CancelAttempt>(c => Abort("cancelled", c.Reason, _ => new AttemptCancelled(_request.AttemptId, c.Reason)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -103,16 +109,70 @@ public sealed class NetworkAttemptActor : ReceiveActor, IWithTimers
             return;
         }
 
-        Output($"found {PeerText.Escape(resolved.InstanceName, 64)} (discriminator {resolved.LongDiscriminator}) at {resolved.Addresses[0]}");
-        StartFlow(resolved.Addresses[0]);
+        Output($"found {PeerText.Escape(resolved.InstanceName, 64)} (discriminator {resolved.LongDiscriminator}) at {string.Join(", ", resolved.Addresses)}");
+        _addresses = resolved.Addresses;
+        StartFlow(_addresses[_next++]);
     }
 
     private void StartFlow(IPEndPoint peer)
     {
         _peer = peer;
+        var settings = _services.Flow;
+        if (_addresses.Count > 1)
+        {
+            // PASE gets a share of its step timeout per address, so every address is tried within one step's time.
+            var share = settings.StepTimeout / _addresses.Count;
+            settings = settings with { PaseTimeout = share < MinPaseShare ? MinPaseShare : share };
+            Output($"trying {peer} ({_next} of {_addresses.Count})");
+        }
+
         var channel = new UdpMatterChannel(_services.Transport, peer);
         _flow = Context.Watch(Context.ActorOf(CommissioningFlowActor.Props(channel, _request.Payload.Passcode, _services.Fabric,
-            _services.Trust, Self, _services.Flow), "flow"));
+            _services.Trust, Self, settings), $"flow-{_next}"));
+    }
+
+    private void OnFlowFailed(FlowFailed failed)
+    {
+        if (failed.Unreachable && failed.Step == FlowStep.Pase && _next < _addresses.Count)
+        {
+            Output($"no PASE answer at {_peer}; trying the next address");
+            StartFlow(_addresses[_next++]);
+            return;
+        }
+
+        End(Failed(failed.ErrorCode, failed.Reason));
+    }
+
+    /// <summary>
+    /// Stops the attempt with <paramref name="outcome"/> (given the step the flow stopped at). A running flow is told
+    /// <see cref="AbortFlow"/> first and waited for (its disarm is bounded by the disarm timeout) so the device is
+    /// commissionable again when the job reports.
+    /// </summary>
+    private void Abort(string code, string reason, Func<string, AttemptOutcome> outcome)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        if (_flow is null)
+        {
+            End(outcome(""));
+            return;
+        }
+
+        var flow = _flow;
+        flow.Tell(new AbortFlow(code, reason));
+        Timers.StartSingleTimer(nameof(AbortTimedOut), AbortTimedOut.Instance, _services.Flow.DisarmTimeout + AbortMargin);
+        Become(() =>
+        {
+            Receive<FlowLine>(line => Output(line.Text));
+            Receive<FlowSucceeded>(OnSucceeded); // CommissioningComplete was already answered: the device is ours
+            Receive<FlowFailed>(f => End(outcome($"; stopped at {CommissioningFlowActor.StepName(f.Step)}")));
+            Receive<Terminated>(t => t.ActorRef.Equals(flow), _ => End(outcome("")));
+            Receive<AbortTimedOut>(_ => End(outcome("")));
+            ReceiveAny(_ => { });
+        });
     }
 
     private void OnSucceeded(FlowSucceeded succeeded)
@@ -153,5 +213,10 @@ public sealed class NetworkAttemptActor : ReceiveActor, IWithTimers
     private sealed record AttemptTimedOut
     {
         public static readonly AttemptTimedOut Instance = new();
+    }
+
+    private sealed record AbortTimedOut
+    {
+        public static readonly AbortTimedOut Instance = new();
     }
 }

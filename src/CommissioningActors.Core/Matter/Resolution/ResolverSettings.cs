@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using CommissioningActors.Core.Configuration;
 
 namespace CommissioningActors.Core.Matter.Resolution;
 
@@ -30,15 +31,10 @@ public sealed record ResolverSettings(
         MulticastDnsSettings.Default, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), TimeSpan.FromHours(2),
         MaxInstances: 512, MaxHosts: 512, MaxAddressesPerHost: 8, MaxRecordsPerMessage: 128, MaxPending: 256, MaxStaticEntries: 1024);
 
-    public static ResolverSettings FromConfig(Config config)
-    {
-        var c = config.GetConfig("commissioning.matter.resolver");
-        if (c is null || c.IsEmpty)
-        {
-            return Default;
-        }
+    private const string Path = "commissioning.matter.resolver";
 
-        var settings = new ResolverSettings(
+    public static ResolverSettings FromConfig(Config config) =>
+        HoconSettings.Read(config, Path, Default, c => Checked(new ResolverSettings(
             new MulticastDnsSettings(
                 [.. c.GetStringList("interfaces", []) ?? []],
                 c.GetBoolean("ipv4", Default.Multicast.Ipv4),
@@ -51,23 +47,19 @@ public sealed record ResolverSettings(
             c.GetInt("max-addresses-per-host", Default.MaxAddressesPerHost),
             c.GetInt("max-records-per-message", Default.MaxRecordsPerMessage),
             c.GetInt("max-pending", Default.MaxPending),
-            c.GetInt("max-static-entries", Default.MaxStaticEntries));
-        if (!settings.Multicast.Ipv4 && !settings.Multicast.Ipv6)
-        {
-            throw new ConfigurationException("commissioning.matter.resolver: at least one of ipv4 and ipv6 must be on");
-        }
+            c.GetInt("max-static-entries", Default.MaxStaticEntries))));
 
-        if (settings.MaxInstances < 1 || settings.MaxHosts < 1 || settings.MaxAddressesPerHost < 1 || settings.MaxRecordsPerMessage < 1
-            || settings.MaxPending < 1 || settings.MaxStaticEntries < 1)
-        {
-            throw new ConfigurationException("commissioning.matter.resolver: every max-* cap must be at least 1");
-        }
-
-        if (settings.QueryInterval <= TimeSpan.Zero || settings.RestartDelay <= TimeSpan.Zero || settings.MaxTtl <= TimeSpan.Zero)
-        {
-            throw new ConfigurationException("commissioning.matter.resolver: query-interval, restart-delay and max-ttl must be positive");
-        }
-
-        return settings;
+    private static ResolverSettings Checked(ResolverSettings s)
+    {
+        HoconSettings.Require(s.Multicast.Ipv4 || s.Multicast.Ipv6, Path, "at least one of ipv4 and ipv6 must be on");
+        HoconSettings.Require(
+            HoconSettings.AllAtLeast(1, s.MaxInstances, s.MaxHosts, s.MaxAddressesPerHost, s.MaxRecordsPerMessage, s.MaxPending, s.MaxStaticEntries),
+            Path,
+            "every max-* cap must be at least 1");
+        HoconSettings.Require(
+            HoconSettings.AllPositive(s.QueryInterval, s.RestartDelay, s.MaxTtl),
+            Path,
+            "query-interval, restart-delay and max-ttl must be positive");
+        return s;
     }
 }

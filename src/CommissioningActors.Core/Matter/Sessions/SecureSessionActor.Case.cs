@@ -43,44 +43,6 @@ public sealed partial class SecureSessionActor
 
     private string Establishment => _case is null ? "PASE" : "CASE";
 
-    private void OnCaseMessage(DeliverMessage deliver)
-    {
-        if (deliver.Exchange != _paseExchange || deliver.Message.Exchange.Protocol != MatterProtocolId.SecureChannel)
-        {
-            Handle(_link!.Close(deliver.Exchange));
-            return;
-        }
-
-        var step = _case!.Receive(deliver.Message.Exchange.Opcode, deliver.Message.Payload);
-        if (step.Send is { } send)
-        {
-            Handle(_link!.Send(_paseExchange, (byte)send.Opcode, send.Payload, reliable: step.Outcome is null));
-        }
-
-        switch (step.Outcome)
-        {
-            case SessionEstablished established:
-                BecomeCaseSecured(established);
-                break;
-            case SessionFailed failed:
-                FailEstablishment(failed.Kind, failed.Reason, failed.PeerStatus);
-                break;
-        }
-    }
-
-    private void BecomeCaseSecured(SessionEstablished established)
-    {
-        Handle(_link!.Close(_paseExchange));
-        _channel.Unbind(0, Self);
-        _link.Dispose();
-        DisposeCase();
-        Timers.Cancel(EstablishTimer);
-        _link = SessionLink.Secured(_channel, established, _localNodeId);
-        _channel.Bind(_localSessionId, Self);
-        Become(Secured);
-        _owner.Tell(new SessionReady(established.LocalSessionId, established.PeerSessionId, established.PeerParameters, established.Keys.AttestationChallenge));
-    }
-
     private void DisposeCase()
     {
         _case?.Dispose();

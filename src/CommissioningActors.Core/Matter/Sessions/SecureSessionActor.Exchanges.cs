@@ -8,7 +8,8 @@ namespace CommissioningActors.Core.Matter.Sessions;
 /// <summary>PASE steps and secured request/response exchanges.</summary>
 public sealed partial class SecureSessionActor
 {
-    private void OnPaseMessage(DeliverMessage deliver)
+    /// <summary>A PASE or CASE step on the unsecured session; the only exchange we take is our own handshake.</summary>
+    private void OnEstablishmentMessage(DeliverMessage deliver)
     {
         if (deliver.Exchange != _paseExchange || deliver.Message.Exchange.Protocol != MatterProtocolId.SecureChannel)
         {
@@ -16,7 +17,8 @@ public sealed partial class SecureSessionActor
             return;
         }
 
-        var step = _pase!.Receive(deliver.Message.Exchange.Opcode, deliver.Message.Payload);
+        var step = _case?.Receive(deliver.Message.Exchange.Opcode, deliver.Message.Payload)
+            ?? _pase!.Receive(deliver.Message.Exchange.Opcode, deliver.Message.Payload);
         if (step.Send is { } send)
         {
             // Our last message (a StatusReport after a failure) gets no answer to piggy-back its ack on.
@@ -40,8 +42,9 @@ public sealed partial class SecureSessionActor
         _channel.Unbind(0, Self);
         _link.Dispose();
         _pase = null;
+        DisposeCase();
         Timers.Cancel(EstablishTimer);
-        _link = SessionLink.Secured(_channel, established);
+        _link = SessionLink.Secured(_channel, established, _localNodeId); // 0 under PASE: no operational node id yet
         _channel.Bind(_localSessionId, Self);
         Become(Secured);
         _owner.Tell(new SessionReady(established.LocalSessionId, established.PeerSessionId, established.PeerParameters, established.Keys.AttestationChallenge));

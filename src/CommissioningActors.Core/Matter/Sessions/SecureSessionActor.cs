@@ -86,6 +86,7 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         Receive<SessionRegistrationRefused>(r => FailEstablishment(null, r.Reason));
         Receive<SendRequest>(r => Sender.Tell(new RequestFailed(r.RequestId, RequestFailureKind.SessionUnavailable, "the session is not established yet")));
         RefuseConversations();
+        Receive<MatterChannelClosed>(closed => FailEstablishment(null, $"the link to {_channel.PeerDescription} closed: {closed.Reason}"));
         Receive<CloseSecureSession>(_ => Context.Stop(Self));
     }
 
@@ -101,12 +102,27 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
             _log.Warning("Secure session {0} refused a route: {1}", _localSessionId, r.Reason);
             Context.Stop(Self);
         });
+        Receive<MatterChannelClosed>(closed => FailPendingAndStop($"the link to {_channel.PeerDescription} closed: {closed.Reason}"));
         Receive<CloseSecureSession>(_ =>
         {
             var exchange = _link!.Exchanges.StartExchange(MatterProtocolId.SecureChannel);
             Handle(_link.Send(exchange, (byte)SecureChannelOpcode.StatusReport, StatusReport.CloseSession.Encode(), reliable: false));
             Context.Stop(Self);
         });
+    }
+
+    /// <summary>The link under the session is gone: nothing can be sent or arrive, so every request fails with why.</summary>
+    private void FailPendingAndStop(string reason)
+    {
+        foreach (var (exchange, pending) in _pending)
+        {
+            Timers.Cancel(exchange);
+            pending.Requester.Tell(new RequestFailed(pending.Request.RequestId, RequestFailureKind.SessionUnavailable, reason));
+        }
+
+        _pending.Clear();
+        _conversations.Clear();
+        Context.Stop(Self);
     }
 
     /// <summary>Acts on what the exchange layer reported, then re-arms the MRP timer for its next deadline.</summary>
@@ -116,11 +132,8 @@ public sealed partial class SecureSessionActor : ReceiveActor, IWithTimers
         {
             switch (output)
             {
-                case DeliverMessage deliver when _pase is not null:
-                    OnPaseMessage(deliver);
-                    break;
-                case DeliverMessage deliver when _case is not null:
-                    OnCaseMessage(deliver);
+                case DeliverMessage deliver when _pase is not null || _case is not null:
+                    OnEstablishmentMessage(deliver);
                     break;
                 case DeliverMessage deliver:
                     OnSecuredMessage(deliver);

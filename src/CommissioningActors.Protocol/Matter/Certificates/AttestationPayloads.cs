@@ -14,33 +14,19 @@ public sealed record AttestationElements(byte[] CertificationDeclaration, byte[]
     public const int NonceLength = 32;
 
     /// <summary>Parses the elements and checks they echo <paramref name="expectedNonce"/>.</summary>
-    public static CryptoResult<AttestationElements> Parse(ReadOnlySpan<byte> tlv, ReadOnlySpan<byte> expectedNonce)
-    {
-        var opened = TlvFields.Open(tlv, "attestation elements", MaxLength);
-        if (!opened.IsOk)
-        {
-            return opened.Error!;
-        }
-
-        AttestationElements elements;
-        try
-        {
-            var f = opened.Value!;
-            elements = new AttestationElements(
+    public static CryptoResult<AttestationElements> Parse(ReadOnlySpan<byte> tlv, ReadOnlySpan<byte> expectedNonce) =>
+        NonceEchoingElements.Parse(
+            tlv,
+            "attestation elements",
+            MaxLength,
+            f => new AttestationElements(
                 f.Bytes(1, "certification declaration", 1, CertificationDeclarationSigners.MaxCmsLength),
                 f.Bytes(2, "attestation nonce", NonceLength, NonceLength),
                 (uint)f.Unsigned(3, "timestamp", uint.MaxValue),
-                f.OptionalBytes(4, "firmware information", 0, MaxLength));
-        }
-        catch (FormatException e)
-        {
-            return CryptoResult<AttestationElements>.Fail(CryptoErrorKind.Malformed, $"attestation elements: {e.Message}");
-        }
-
-        return CryptographicOperations.FixedTimeEquals(elements.AttestationNonce, expectedNonce)
-            ? CryptoResult<AttestationElements>.Ok(elements)
-            : CryptoResult<AttestationElements>.Fail(CryptoErrorKind.ConfirmationFailed, "the attestation elements do not echo our attestation nonce");
-    }
+                f.OptionalBytes(4, "firmware information", 0, MaxLength)),
+            e => e.AttestationNonce,
+            expectedNonce,
+            "the attestation elements do not echo our attestation nonce");
 }
 
 /// <summary>CSRResponse's NOCSR elements (core spec 11.18.4.9): the PKCS#10 CSR (1) and the nonce we sent (2).</summary>
@@ -49,29 +35,39 @@ public sealed record NocsrElements(byte[] Csr, byte[] CsrNonce)
     public const int MaxLength = 900;
     public const int NonceLength = 32;
 
-    public static CryptoResult<NocsrElements> Parse(ReadOnlySpan<byte> tlv, ReadOnlySpan<byte> expectedNonce)
-    {
-        var opened = TlvFields.Open(tlv, "NOCSR elements", MaxLength);
-        if (!opened.IsOk)
-        {
-            return opened.Error!;
-        }
-
-        NocsrElements elements;
-        try
-        {
-            var f = opened.Value!;
-            elements = new NocsrElements(
+    public static CryptoResult<NocsrElements> Parse(ReadOnlySpan<byte> tlv, ReadOnlySpan<byte> expectedNonce) =>
+        NonceEchoingElements.Parse(
+            tlv,
+            "NOCSR elements",
+            MaxLength,
+            f => new NocsrElements(
                 f.Bytes(1, "CSR", 1, CertificateSigningRequest.MaxLength),
-                f.Bytes(2, "CSR nonce", NonceLength, NonceLength));
-        }
-        catch (FormatException e)
+                f.Bytes(2, "CSR nonce", NonceLength, NonceLength)),
+            e => e.CsrNonce,
+            expectedNonce,
+            "the NOCSR elements do not echo our CSR nonce");
+}
+
+/// <summary>Elements signed by the device that must echo a nonce we sent (compared in constant time).</summary>
+internal static class NonceEchoingElements
+{
+    public static CryptoResult<T> Parse<T>(
+        ReadOnlySpan<byte> tlv,
+        string what,
+        int maxLength,
+        Func<TlvFields, T> read,
+        Func<T, byte[]> nonceOf,
+        ReadOnlySpan<byte> expectedNonce,
+        string mismatch)
+    {
+        var parsed = TlvFields.Read(tlv, what, maxLength, read);
+        if (!parsed.IsOk)
         {
-            return CryptoResult<NocsrElements>.Fail(CryptoErrorKind.Malformed, $"NOCSR elements: {e.Message}");
+            return parsed;
         }
 
-        return CryptographicOperations.FixedTimeEquals(elements.CsrNonce, expectedNonce)
-            ? CryptoResult<NocsrElements>.Ok(elements)
-            : CryptoResult<NocsrElements>.Fail(CryptoErrorKind.ConfirmationFailed, "the NOCSR elements do not echo our CSR nonce");
+        return CryptographicOperations.FixedTimeEquals(nonceOf(parsed.Value!), expectedNonce)
+            ? parsed
+            : CryptoResult<T>.Fail(CryptoErrorKind.ConfirmationFailed, mismatch);
     }
 }

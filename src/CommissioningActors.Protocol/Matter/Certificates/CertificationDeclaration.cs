@@ -27,18 +27,11 @@ public sealed record CertificationDeclaration(
     /// <summary>Reads the TLV content; refuses what the spec does not allow.</summary>
     public static CryptoResult<CertificationDeclaration> Decode(ReadOnlySpan<byte> tlv)
     {
-        var parsed = TlvFields.Open(tlv, "certification declaration", 400);
-        if (!parsed.IsOk)
-        {
-            return parsed.Error!;
-        }
-
-        var f = parsed.Value!;
-        try
+        var parsed = TlvFields.Read(tlv, "certification declaration", 400, f =>
         {
             var productIds = f.Array(2, "product ids", 1, 100).Select(p => (ushort)TlvFields.Unsigned(p, "product id", ushort.MaxValue)).ToList();
             var paas = f.OptionalArray(11, "authorized PAA list", 10)?.Select(p => TlvFields.Bytes(p, "authorized PAA key id", 20, 20)).ToList();
-            var cd = new CertificationDeclaration(
+            return new CertificationDeclaration(
                 (byte)f.Unsigned(0, "format version", byte.MaxValue),
                 (ushort)f.Unsigned(1, "vendor id", ushort.MaxValue),
                 productIds,
@@ -51,14 +44,13 @@ public sealed record CertificationDeclaration(
                 (ushort?)f.OptionalUnsigned(9, "DAC origin vendor id", ushort.MaxValue),
                 (ushort?)f.OptionalUnsigned(10, "DAC origin product id", ushort.MaxValue),
                 paas ?? []);
-            return cd.DacOriginVendorId.HasValue == cd.DacOriginProductId.HasValue
-                ? CryptoResult<CertificationDeclaration>.Ok(cd)
-                : CryptoResult<CertificationDeclaration>.Fail(CryptoErrorKind.Malformed, "certification declaration: DAC origin vendor and product id come together");
-        }
-        catch (FormatException e)
+        });
+        if (!parsed.IsOk || parsed.Value!.DacOriginVendorId.HasValue == parsed.Value.DacOriginProductId.HasValue)
         {
-            return CryptoResult<CertificationDeclaration>.Fail(CryptoErrorKind.Malformed, $"certification declaration: {e.Message}");
+            return parsed;
         }
+
+        return CryptoResult<CertificationDeclaration>.Fail(CryptoErrorKind.Malformed, "certification declaration: DAC origin vendor and product id come together");
     }
 }
 

@@ -31,6 +31,25 @@ internal sealed class TlvFields
             : CryptoResult<TlvFields>.Fail(CryptoErrorKind.Malformed, $"{what} must be one anonymous TLV structure");
     }
 
+    /// <summary>Opens <paramref name="tlv"/> as in <see cref="Open"/> and reads it; a missing or out-of-range field is Malformed.</summary>
+    public static CryptoResult<T> Read<T>(ReadOnlySpan<byte> tlv, string what, int maxLength, Func<TlvFields, T> read)
+    {
+        var opened = Open(tlv, what, maxLength);
+        if (!opened.IsOk)
+        {
+            return opened.Error!;
+        }
+
+        try
+        {
+            return CryptoResult<T>.Ok(read(opened.Value!));
+        }
+        catch (FormatException e)
+        {
+            return CryptoResult<T>.Fail(CryptoErrorKind.Malformed, $"{what}: {e.Message}");
+        }
+    }
+
     private TlvElement? Field(byte tag) => _structure.Member(tag);
 
     private TlvElement Required(byte tag, string name) => Field(tag) ?? throw new FormatException($"{name} (tag {tag}) is missing");

@@ -103,7 +103,6 @@ public static class Spake2p
         return new Spake2pTranscriptKeys(ka, ke, kcA, kcB, cA, cB);
     }
 
-    /// <summary>Constant-time comparison of a received confirmation with the expected one.</summary>
     /// <summary>The peer's share with its blinding removed (share - w0*mask), refused when malformed or degenerate.</summary>
     internal static CryptoResult<ECPoint> Unblind(ReadOnlySpan<byte> share, ECPoint mask, BigInteger w0, string what)
     {
@@ -119,6 +118,7 @@ public static class Spake2p
             : CryptoResult<ECPoint>.Ok(unblinded);
     }
 
+    /// <summary>Constant-time comparison of a received confirmation with the expected one.</summary>
     internal static bool ConfirmationMatches(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> received) =>
         received.Length == expected.Length && CryptographicOperations.FixedTimeEquals(expected, received);
 

@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 
 namespace CommissioningActors.Protocol.Matter.Crypto;
 
@@ -9,12 +8,8 @@ namespace CommissioningActors.Protocol.Matter.Crypto;
 /// </summary>
 public sealed class Spake2pProver
 {
-    private readonly byte[] _context;
-    private readonly byte[] _proverIdentity;
-    private readonly byte[] _verifierIdentity;
-    private readonly BigInteger _w0;
+    private readonly Spake2pExchange _exchange;
     private readonly BigInteger _w1;
-    private readonly BigInteger _x;
     private bool _finished;
 
     /// <param name="context">The PASE context hash (see <see cref="PaseKeys.ContextHash"/>).</param>
@@ -32,17 +27,12 @@ public sealed class Spake2pProver
         ReadOnlySpan<byte> proverIdentity,
         ReadOnlySpan<byte> verifierIdentity)
     {
-        _context = context.ToArray();
-        _proverIdentity = proverIdentity.ToArray();
-        _verifierIdentity = verifierIdentity.ToArray();
-        _w0 = Spake2p.ScalarOrThrow(w0, nameof(w0));
+        _exchange = new Spake2pExchange(isProver: true, context, w0, x, proverIdentity, verifierIdentity);
         _w1 = Spake2p.ScalarOrThrow(w1, nameof(w1));
-        _x = x;
-        ShareX = P256.Encode(ECAlgorithms.SumOfTwoMultiplies(P256.G, _x, Spake2p.M, _w0));
     }
 
     /// <summary>pA, the 65-byte share for Pake1.</summary>
-    public byte[] ShareX { get; }
+    public byte[] ShareX => _exchange.OwnShare;
 
     /// <summary>
     /// Takes Pake2 (pB, cB): validates Y, derives the keys, checks cB in constant time. On success returns
@@ -74,21 +64,8 @@ public sealed class Spake2pProver
     }
 
     /// <summary>Z = x*(Y - w0*N), V = w1*(Y - w0*N), then the transcript keys.</summary>
-    internal CryptoResult<Spake2pRound> ComputeRound(ReadOnlySpan<byte> shareY)
-    {
-        var unblind = Spake2p.Unblind(shareY, Spake2p.N, _w0, "the device's share pB");
-        if (!unblind.IsOk)
-        {
-            return unblind.Error!;
-        }
-
-        var unblinded = unblind.Value!;
-        var z = P256.Encode(unblinded.Multiply(_x));
-        var v = P256.Encode(unblinded.Multiply(_w1));
-        var keys = Spake2p.ComputeTranscriptKeys(
-            _context, _proverIdentity, _verifierIdentity, ShareX, shareY, z, v, P256.ScalarBytes(_w0));
-        return CryptoResult<Spake2pRound>.Ok(new Spake2pRound(z, v, keys));
-    }
+    internal CryptoResult<Spake2pRound> ComputeRound(ReadOnlySpan<byte> shareY) =>
+        _exchange.Round(shareY, "the device's share pB", (unblinded, _) => unblinded.Multiply(_w1));
 
     public override string ToString() => "Spake2pProver(redacted)";
 }

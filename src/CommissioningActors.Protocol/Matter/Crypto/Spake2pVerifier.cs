@@ -9,12 +9,8 @@ namespace CommissioningActors.Protocol.Matter.Crypto;
 /// </summary>
 public sealed class Spake2pVerifier
 {
-    private readonly byte[] _context;
-    private readonly byte[] _proverIdentity;
-    private readonly byte[] _verifierIdentity;
-    private readonly BigInteger _w0;
+    private readonly Spake2pExchange _exchange;
     private readonly ECPoint _l;
-    private readonly BigInteger _y;
     private byte[]? _expectedConfirmationA;
     private byte[]? _ke;
     private State _state = State.AwaitingShare;
@@ -33,14 +29,9 @@ public sealed class Spake2pVerifier
         ReadOnlySpan<byte> proverIdentity,
         ReadOnlySpan<byte> verifierIdentity)
     {
-        _context = context.ToArray();
-        _proverIdentity = proverIdentity.ToArray();
-        _verifierIdentity = verifierIdentity.ToArray();
-        _w0 = Spake2p.ScalarOrThrow(w0, nameof(w0));
+        _exchange = new Spake2pExchange(isProver: false, context, w0, y, proverIdentity, verifierIdentity);
         var decodedL = P256.DecodePeerPoint(l, "L");
         _l = decodedL.IsOk ? decodedL.Value! : throw new ArgumentException(decodedL.Error!.Message, nameof(l));
-        _y = y;
-        ShareY = P256.Encode(ECAlgorithms.SumOfTwoMultiplies(P256.G, _y, Spake2p.N, _w0));
     }
 
     private enum State
@@ -51,7 +42,7 @@ public sealed class Spake2pVerifier
     }
 
     /// <summary>pB, the 65-byte share for Pake2.</summary>
-    public byte[] ShareY { get; }
+    public byte[] ShareY => _exchange.OwnShare;
 
     /// <summary>Takes pA from Pake1; returns cB to send with pB in Pake2.</summary>
     public CryptoResult<byte[]> Respond(ReadOnlySpan<byte> shareX)
@@ -94,21 +85,8 @@ public sealed class Spake2pVerifier
     }
 
     /// <summary>Z = y*(X - w0*M), V = y*L, then the transcript keys.</summary>
-    internal CryptoResult<Spake2pRound> ComputeRound(ReadOnlySpan<byte> shareX)
-    {
-        var unblind = Spake2p.Unblind(shareX, Spake2p.M, _w0, "the commissioner's share pA");
-        if (!unblind.IsOk)
-        {
-            return unblind.Error!;
-        }
-
-        var unblinded = unblind.Value!;
-        var z = P256.Encode(unblinded.Multiply(_y));
-        var v = P256.Encode(_l.Multiply(_y));
-        var keys = Spake2p.ComputeTranscriptKeys(
-            _context, _proverIdentity, _verifierIdentity, shareX, ShareY, z, v, P256.ScalarBytes(_w0));
-        return CryptoResult<Spake2pRound>.Ok(new Spake2pRound(z, v, keys));
-    }
+    internal CryptoResult<Spake2pRound> ComputeRound(ReadOnlySpan<byte> shareX) =>
+        _exchange.Round(shareX, "the commissioner's share pA", (_, y) => _l.Multiply(y));
 
     public override string ToString() => "Spake2pVerifier(redacted)";
 }

@@ -24,22 +24,13 @@ public delegate CryptoResult<CasePeerIdentity> CaseCertificateValidator(ReadOnly
 /// validate the peer's certificates through the delegate, verify its signature), Sigma3 out, then the peer's
 /// StatusReport gives the session. No resumption (always a full Sigma1).
 /// </summary>
-public sealed class CaseInitiator : IDisposable
+public sealed class CaseInitiator : CaseHandshake
 {
-    private readonly CaseFabric _fabric;
     private readonly ulong _peerNodeId;
-    private readonly ushort _localSessionId;
-    private readonly CaseCertificateValidator _validator;
-    private readonly SecureSessionParameters _localParameters;
-    private readonly Func<int, byte[]> _random;
-    private readonly ECDiffieHellman _ephemeral;
-    private readonly byte[] _ephemeralPublic;
     private byte[]? _sigma1;
     private byte[]? _sigma2;
     private byte[]? _sigma3;
     private byte[]? _sharedSecret;
-    private ushort _peerSessionId;
-    private SecureSessionParameters _peerParameters = SecureSessionParameters.Defaults;
     private State _state = State.New;
 
     public CaseInitiator(
@@ -49,20 +40,9 @@ public sealed class CaseInitiator : IDisposable
         CaseCertificateValidator validator,
         SecureSessionParameters? localParameters = null,
         Func<int, byte[]>? random = null)
+        : base(fabric, localSessionId, validator, localParameters, random)
     {
-        if (localSessionId == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(localSessionId), "Session id 0 is reserved for unsecured messages");
-        }
-
-        _fabric = fabric;
         _peerNodeId = peerNodeId;
-        _localSessionId = localSessionId;
-        _validator = validator;
-        _localParameters = localParameters ?? SecureSessionParameters.Ours;
-        _random = random ?? RandomNumberGenerator.GetBytes;
-        _ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        _ephemeralPublic = CaseEcdh.PublicKeyOf(_ephemeral);
     }
 
     private enum State
@@ -206,13 +186,6 @@ public sealed class CaseInitiator : IDisposable
         var keys = CaseKeySchedule.SessionKeys(_sharedSecret, _fabric.OperationalIpk, _sigma1, _sigma2, _sigma3);
         return new SessionStep(null, new SessionEstablished(_localSessionId, _peerSessionId, true, keys, _peerParameters, _peerNodeId));
     }
-
-    private static SessionStep Invalid(string reason) => Fail(SessionFailureKind.InvalidMessage, reason);
-
-    internal static SessionStep Fail(SessionFailureKind kind, string reason) =>
-        new(SecureChannelSend.Status(PaseInitiator.InvalidParameterReport), new SessionFailed(kind, reason));
-
-    public void Dispose() => _ephemeral.Dispose();
 
     public override string ToString() => $"CaseInitiator(session {_localSessionId}, {_state})";
 }

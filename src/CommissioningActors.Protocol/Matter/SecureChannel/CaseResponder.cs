@@ -10,22 +10,13 @@ namespace CommissioningActors.Protocol.Matter.SecureChannel;
 /// validator, its signature) and ends with StatusReport success. A Sigma1 for someone else gets
 /// NoSharedTrustRoots. Resumption is not offered: a resumption request is answered with a full Sigma2.
 /// </summary>
-public sealed class CaseResponder : IDisposable
+public sealed class CaseResponder : CaseHandshake
 {
-    private readonly CaseFabric _fabric;
     private readonly ulong _localNodeId;
-    private readonly ushort _localSessionId;
-    private readonly CaseCertificateValidator _validator;
-    private readonly SecureSessionParameters _localParameters;
-    private readonly Func<int, byte[]> _random;
-    private readonly ECDiffieHellman _ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-    private readonly byte[] _ephemeralPublic;
     private byte[] _sigma1 = [];
     private byte[] _sigma2 = [];
     private byte[] _sharedSecret = [];
     private byte[] _initiatorEphPubKey = [];
-    private ushort _peerSessionId;
-    private SecureSessionParameters _peerParameters = SecureSessionParameters.Defaults;
     private State _state = State.AwaitingSigma1;
 
     public CaseResponder(
@@ -35,19 +26,9 @@ public sealed class CaseResponder : IDisposable
         CaseCertificateValidator validator,
         SecureSessionParameters? localParameters = null,
         Func<int, byte[]>? random = null)
+        : base(fabric, localSessionId, validator, localParameters, random)
     {
-        if (localSessionId == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(localSessionId), "Session id 0 is reserved for unsecured messages");
-        }
-
-        _fabric = fabric;
         _localNodeId = localNodeId;
-        _localSessionId = localSessionId;
-        _validator = validator;
-        _localParameters = localParameters ?? SecureSessionParameters.Ours;
-        _random = random ?? RandomNumberGenerator.GetBytes;
-        _ephemeralPublic = CaseEcdh.PublicKeyOf(_ephemeral);
     }
 
     private enum State
@@ -80,7 +61,7 @@ public sealed class CaseResponder : IDisposable
         }
         else if (opcode != (byte)expected)
         {
-            step = CaseInitiator.Fail(SessionFailureKind.InvalidMessage, $"expected {expected}, got opcode 0x{opcode:X2}");
+            step = Invalid($"expected {expected}, got opcode 0x{opcode:X2}");
         }
         else
         {
@@ -101,7 +82,7 @@ public sealed class CaseResponder : IDisposable
         var decoded = Sigma1.Decode(payload);
         if (!decoded.IsOk)
         {
-            return CaseInitiator.Fail(SessionFailureKind.InvalidMessage, decoded.Error!.Message);
+            return Invalid(decoded.Error!.Message);
         }
 
         var sigma1 = decoded.Value!;
@@ -116,7 +97,7 @@ public sealed class CaseResponder : IDisposable
         var shared = CaseEcdh.SharedSecret(_ephemeral, sigma1.InitiatorEphPubKey);
         if (!shared.IsOk)
         {
-            return CaseInitiator.Fail(SessionFailureKind.InvalidMessage, $"Sigma1: {shared.Error!.Message}");
+            return Invalid($"Sigma1: {shared.Error!.Message}");
         }
 
         _sigma1 = payload.ToArray();
@@ -140,7 +121,7 @@ public sealed class CaseResponder : IDisposable
         var decoded = Sigma3.Decode(payload);
         if (!decoded.IsOk)
         {
-            return CaseInitiator.Fail(SessionFailureKind.InvalidMessage, decoded.Error!.Message);
+            return Invalid(decoded.Error!.Message);
         }
 
         var s3k = CaseKeySchedule.Sigma3Key(_sharedSecret, _fabric.OperationalIpk, _sigma1, _sigma2);
@@ -148,30 +129,30 @@ public sealed class CaseResponder : IDisposable
         CryptographicOperations.ZeroMemory(s3k);
         if (plain is null)
         {
-            return CaseInitiator.Fail(SessionFailureKind.AuthenticationFailed, "Sigma3 does not decrypt");
+            return Fail(SessionFailureKind.AuthenticationFailed, "Sigma3 does not decrypt");
         }
 
         var tbe = CaseTbeData.Decode(plain, sigma2: false);
         if (!tbe.IsOk)
         {
-            return CaseInitiator.Fail(SessionFailureKind.InvalidMessage, tbe.Error!.Message);
+            return Invalid(tbe.Error!.Message);
         }
 
         var identity = _validator(tbe.Value!.Noc, tbe.Value.Icac);
         if (!identity.IsOk)
         {
-            return CaseInitiator.Fail(SessionFailureKind.AuthenticationFailed, $"the initiator's certificates are not trusted: {identity.Error!.Message}");
+            return Fail(SessionFailureKind.AuthenticationFailed, $"the initiator's certificates are not trusted: {identity.Error!.Message}");
         }
 
         if (identity.Value!.FabricId != _fabric.FabricId)
         {
-            return CaseInitiator.Fail(SessionFailureKind.AuthenticationFailed, "the initiator's NOC is for another fabric");
+            return Fail(SessionFailureKind.AuthenticationFailed, "the initiator's NOC is for another fabric");
         }
 
         var signed = CaseTbeData.SignedData(tbe.Value.Noc, tbe.Value.Icac, _initiatorEphPubKey, _ephemeralPublic);
         if (!EcdsaP256.VerifyRaw(identity.Value.PublicKey, signed, tbe.Value.Signature))
         {
-            return CaseInitiator.Fail(SessionFailureKind.AuthenticationFailed, "the initiator's Sigma3 signature does not verify with its NOC's key");
+            return Fail(SessionFailureKind.AuthenticationFailed, "the initiator's Sigma3 signature does not verify with its NOC's key");
         }
 
         var keys = CaseKeySchedule.SessionKeys(_sharedSecret, _fabric.OperationalIpk, _sigma1, _sigma2, payload.Span);
@@ -179,8 +160,6 @@ public sealed class CaseResponder : IDisposable
             SecureChannelSend.Status(StatusReport.SessionEstablishmentSuccess),
             new SessionEstablished(_localSessionId, _peerSessionId, false, keys, _peerParameters, identity.Value.NodeId));
     }
-
-    public void Dispose() => _ephemeral.Dispose();
 
     public override string ToString() => $"CaseResponder(session {_localSessionId}, {_state})";
 }
