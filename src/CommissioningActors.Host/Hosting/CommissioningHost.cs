@@ -163,7 +163,7 @@ public static class CommissioningHost
             // Before the BLE supervisor: its attempts commission over the winning link with the Matter services.
             var matter = MatterWiring.Start(system, database, MatterSettings.FromConfig(system.Settings.Config));
             var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies, attemptSettings, connectionSettings,
-                matter.Services), "commissioning");
+                attemptSettings.CommissionOverBle ? matter.Services : null), "commissioning");
             var jobSettings = JobSettings.FromConfig(system.Settings.Config);
             var history = new JobHistoryStore(database);
             var jobHistory = system.ActorOf(JobHistoryActor.Props(history, jobSettings), "job-history");

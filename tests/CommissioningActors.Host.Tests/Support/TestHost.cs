@@ -23,7 +23,11 @@ public sealed class TestHost : IAsyncDisposable
         _ownedStorage = ownedStorage;
     }
 
-    public const string LoopbackMatter = "commissioning.matter.udp.bind-address = \"127.0.0.1\"\ncommissioning.matter.resolver.enabled = off";
+    /// <summary>
+    /// Matter on loopback, no mDNS; BLE attempts end at the BTP handshake (the tests' simulated proxies carry no
+    /// Matter device unless a test wires one: those set commission-over-ble = on).
+    /// </summary>
+    public const string LoopbackMatter = "commissioning.matter.udp.bind-address = \"127.0.0.1\"\ncommissioning.matter.resolver.enabled = off\ncommissioning.attempt.commission-over-ble = off";
 
     public WebApplication App { get; }
     public Uri Http { get; }
