@@ -79,6 +79,33 @@ public sealed class BleCommissioningEndToEndTests
         Assert.Equal(0, proxy.OutOfSlotsErrorsSent);
     }
 
+    [Fact]
+    public async Task Without_stored_credentials_the_job_fails_before_any_connect_and_no_slot_is_spent()
+    {
+        await using var host = await TestHost.StartWithoutNetworkCredentialsAsync(Hocon);
+        var options = new SimulatorOptions
+        {
+            Name = "ble-e2e",
+            ConnectionSlots = 1,
+            Devices = [Light],
+            Latencies = new SimulatorLatencies { AdvertisementInterval = TimeSpan.FromMilliseconds(50) },
+        };
+        await using var proxy = await SimulatedProxy.ConnectAsync(new UriBuilder(host.Ble) { Query = "name=ble-e2e" }.Uri, options);
+        await Eventually.GetAsync(async () => await (await host.ActorAsync<ProxyManagerActor>()).Ask<ProxyList>(GetProxies.Instance),
+            l => l.Proxies.Any(p => p.Ready), what: "a ready proxy");
+
+        var payload = SetupCode.Parse(Light.ManualCode);
+        var supervisor = await host.ActorAsync<CommissioningSupervisorActor>();
+        var report = new TestProbe(host.System, new XunitAssertions());
+        supervisor.Tell(new StartCommissioning(new CommissionRequest("no-network", payload.Value!), report.Ref), report.Ref);
+
+        var failed = await report.FishForMessageAsync<AttemptFailed>(m => m is AttemptFailed, TimeSpan.FromSeconds(10));
+        Assert.Equal(AttemptErrorCodes.NetworkCredentialsMissing, failed.ErrorCode);
+        Assert.Equal(0, proxy.PeakSlotsInUse);
+        var status = await supervisor.Ask<CommissioningStatus>(GetCommissioningStatus.Instance, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, status.InProgress);
+    }
+
     private static async Task<ulong> NextNodeIdAsync(IActorRef fabric)
     {
         var allocated = await fabric.Ask<NodeIdAllocated>(AllocateNodeId.Instance, TimeSpan.FromSeconds(10));
