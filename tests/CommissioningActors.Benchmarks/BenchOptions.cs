@@ -9,7 +9,8 @@ public sealed record BenchOptions
         usage: dotnet run -c Release --project tests/CommissioningActors.Benchmarks -- [--quick | --full] [options]
           --quick                 small sizes, every benchmark in about a minute (default)
           --full                  the issue's sizes (1,000 devices, 10 million lines, ...)
-          --only NAME[,NAME]      storm | gate | followers | output | matterjs | soak (soak runs only when named)
+          --only NAME[,NAME]      storm | gate | followers | output | commission | matterjs | soak
+                                  (soak and matterjs run only when named)
           --json PATH             machine-readable results (default BenchmarkResults/latest.json)
           --devices N             storm: devices and jobs (quick 60, full 1000; at most 4096)
           --connect-latency D     storm: simulator connect latency, e.g. lognormal:40,0.5,400 (ms)
@@ -21,6 +22,9 @@ public sealed record BenchOptions
           --host-dll PATH         storm, soak: the built CommissioningActors.Host.dll to start
           --soak-seconds N        soak: how long the soak runs (quick 60, full 300)
           --flood-rate N          soak: device_discovered frames/s of the hostile proxy (default 2000; 0 = as fast as it can)
+          --commission-runs SPEC  commission: DEVICESxRUNS[,...] (quick 1x2,5x1; full 1x5,20x3), e.g. 20x1
+          --commission-trace      commission: print when each output line of our first device's job arrived
+          --commission-hocon TEXT commission: HOCON appended to our host's (e.g. "commissioning.matter.warm-up = off")
         """;
 
     public bool Full { get; init; }
@@ -36,11 +40,17 @@ public sealed record BenchOptions
     public string? HostDll { get; init; }
     public int? SoakSeconds { get; init; }
     public int FloodRate { get; init; } = 2000;
+    public IReadOnlyList<(int Devices, int Repetitions)>? CommissionRuns { get; init; }
+    public bool CommissionTrace { get; init; }
+    public string CommissionHocon { get; init; } = "";
 
     public string Mode => Full ? "full" : "quick";
 
-    /// <summary>Every benchmark when none is named, except the soak: it takes minutes, so it runs only by name.</summary>
-    public bool Runs(string name) => Only.Count == 0 ? name != "soak" : Only.Contains(name);
+    /// <summary>
+    /// Every benchmark when none is named, except the soak (it takes minutes) and matterjs (commission runs matter.js
+    /// too, interleaved with ours): those run only by name.
+    /// </summary>
+    public bool Runs(string name) => Only.Count == 0 ? name is not ("soak" or "matterjs") : Only.Contains(name);
 
     public static BenchOptions Parse(string[] args)
     {
@@ -64,14 +74,17 @@ public sealed record BenchOptions
                 "--host-dll" => o with { HostDll = Value() },
                 "--soak-seconds" => o with { SoakSeconds = int.Parse(Value()) },
                 "--flood-rate" => o with { FloodRate = int.Parse(Value()) },
+                "--commission-runs" => o with { CommissionRuns = ParseRuns(Value()) },
+                "--commission-trace" => o with { CommissionTrace = true },
+                "--commission-hocon" => o with { CommissionHocon = Value() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
 
-        string[] known = ["storm", "gate", "followers", "output", "matterjs", "soak"];
+        string[] known = ["storm", "gate", "followers", "output", "commission", "matterjs", "soak"];
         if (o.Only.FirstOrDefault(n => !known.Contains(n)) is { } bad)
         {
-            throw new ArgumentException($"unknown benchmark '{bad}' (storm, gate, followers, output, matterjs, soak)");
+            throw new ArgumentException($"unknown benchmark '{bad}' ({string.Join(", ", known)})");
         }
 
         if (o.SoakSeconds is < 5 or > 86_400 || o.FloodRate < 0)
@@ -86,4 +99,16 @@ public sealed record BenchOptions
 
         return o;
     }
+
+    private static (int Devices, int Repetitions)[] ParseRuns(string text) =>
+    [
+        .. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+        {
+            var pieces = part.Split('x');
+            return pieces.Length == 2 && int.TryParse(pieces[0], out var devices) && int.TryParse(pieces[1], out var runs)
+                && devices is >= 1 and <= 200 && runs is >= 1 and <= 100
+                ? (devices, runs)
+                : throw new ArgumentException($"--commission-runs: '{part}' is not DEVICESxRUNS (devices 1-200, runs 1-100)");
+        }),
+    ];
 }

@@ -42,6 +42,7 @@ foreach (var (name, run) in new (string, Func<BenchOptions, Task<JsonObject>>)[]
              ("gate", GateBenchmark.RunAsync),
              ("followers", FollowersBenchmark.RunAsync),
              ("output", OutputCapBenchmark.RunAsync),
+             ("commission", CommissionBenchmark.RunAsync),
              ("matterjs", MatterJsReferenceBenchmark.RunAsync),
              ("soak", SoakBenchmark.RunAsync),
          })

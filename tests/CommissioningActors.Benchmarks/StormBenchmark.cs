@@ -332,7 +332,7 @@ public static class StormBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    internal static HostProcess StartHost(string hostDll, Uri http, string hocon)
+    internal static HostProcess StartHost(string hostDll, Uri http, string hocon, string? storage = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -344,7 +344,7 @@ public static class StormBenchmark
                  {
                      hostDll, "--urls", http.ToString().TrimEnd('/'), "--Simulator:Enabled=false",
                      "--Serilog:MinimumLevel:Default=Warning", $"--Akka:Hocon={hocon}",
-                     $"--Storage:Directory={Path.Combine(Path.GetTempPath(), "ca-bench-" + Guid.NewGuid().ToString("N"))}",
+                     $"--Storage:Directory={storage ?? Path.Combine(Path.GetTempPath(), "ca-bench-" + Guid.NewGuid().ToString("N"))}",
                  })
         {
             info.ArgumentList.Add(arg);

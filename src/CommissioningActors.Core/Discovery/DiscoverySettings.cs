@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using CommissioningActors.Core.Configuration;
+using static CommissioningActors.Core.Configuration.HoconSettings;
 
 namespace CommissioningActors.Core.Discovery;
 
@@ -34,14 +35,8 @@ public sealed record DiscoverySettings(
 
     private static DiscoverySettings Checked(DiscoverySettings s)
     {
-        HoconSettings.Require(
-            HoconSettings.AllAtLeast(1, s.MaxSightingsPerProxy, s.MaxSightings) && HoconSettings.AllAtLeast(0, s.LogPerWindow, s.AnnouncePerWindow),
-            Path,
-            "the sighting caps must be at least 1 and the per-window counts at least 0");
-        HoconSettings.Require(
-            HoconSettings.AllPositive(s.ForgetAfter, s.LogWindow, s.AnnounceWindow),
-            Path,
-            "forget-after, log-window and announce-window must be positive durations");
+        Require(AllAtLeast(1, s.MaxSightingsPerProxy, s.MaxSightings) && AllAtLeast(0, s.LogPerWindow, s.AnnouncePerWindow), Path, "the sighting caps must be at least 1 and the per-window counts at least 0");
+        Require(AllPositive(s.ForgetAfter, s.LogWindow, s.AnnounceWindow), Path, "forget-after, log-window and announce-window must be positive durations");
         return s;
     }
 }

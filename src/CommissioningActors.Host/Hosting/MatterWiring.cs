@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
@@ -9,6 +10,7 @@ using CommissioningActors.Core.Matter.Resolution;
 using CommissioningActors.Core.Matter.Transport;
 using CommissioningActors.Core.Storage;
 using CommissioningActors.Protocol.Matter.Certificates;
+using CommissioningActors.Protocol.Matter.SecureChannel;
 
 namespace CommissioningActors.Host.Hosting;
 
@@ -25,6 +27,11 @@ public sealed record MatterWiring(MatterServices Services, IActorRef Commissioni
         foreach (var problem in trust.LoadProblems)
         {
             system.Log.Warning("PAA trust store: {0}", problem);
+        }
+
+        if (settings.WarmUp)
+        {
+            WarmUp(system, trust);
         }
 
         var transport = system.ActorOf(UdpTransportActor.Props(new UdpTransportOptions { Bind = settings.UdpBind }), "matter-udp");
@@ -48,6 +55,25 @@ public sealed record MatterWiring(MatterServices Services, IActorRef Commissioni
 
         return new MatterWiring(services, commissioning, topLevel);
     }
+
+    /// <summary>
+    /// Off the startup path: the first commission would otherwise pay the process's one-time crypto and JIT costs
+    /// (about 150 ms of its first PASE and attestation); see <see cref="CommissioningWarmUp"/>.
+    /// </summary>
+    private static void WarmUp(ActorSystem system, PaaTrustStore trust) => _ = Task.Run(() =>
+    {
+        try
+        {
+            if (!CommissioningWarmUp.Run(trust))
+            {
+                system.Log.Warning("commissioning warm-up: our own PASE handshake did not complete");
+            }
+        }
+        catch (Exception e) when (e is CryptographicException or ObjectDisposedException)
+        {
+            system.Log.Warning("commissioning warm-up failed: {0}", e.Message);
+        }
+    });
 
     /// <summary>
     /// The resolver (static entries, then DNS-SD over mDNS) under its supervisor, unless

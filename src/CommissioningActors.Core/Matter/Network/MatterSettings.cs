@@ -26,6 +26,9 @@ public sealed record MatterSettings
     /// <summary>Each commissioning step's own timeout.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Pay the one-time crypto and JIT costs of commissioning in the background at start, not in the first commission.</summary>
+    public bool WarmUp { get; init; } = true;
+
     public static MatterSettings FromConfig(Config config)
     {
         var c = config.GetConfig("commissioning.matter");
@@ -55,6 +58,7 @@ public sealed record MatterSettings
             AttemptTimeout = c.GetTimeSpan("attempt-timeout", Default.AttemptTimeout),
             ResolveTimeout = c.GetTimeSpan("resolve-timeout", Default.ResolveTimeout),
             StepTimeout = c.GetTimeSpan("step-timeout", Default.StepTimeout),
+            WarmUp = c.GetBoolean("warm-up", true),
         };
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using CommissioningActors.Core.Configuration;
+using static CommissioningActors.Core.Configuration.HoconSettings;
 
 namespace CommissioningActors.Core.Matter.Resolution;
 
@@ -51,15 +52,9 @@ public sealed record ResolverSettings(
 
     private static ResolverSettings Checked(ResolverSettings s)
     {
-        HoconSettings.Require(s.Multicast.Ipv4 || s.Multicast.Ipv6, Path, "at least one of ipv4 and ipv6 must be on");
-        HoconSettings.Require(
-            HoconSettings.AllAtLeast(1, s.MaxInstances, s.MaxHosts, s.MaxAddressesPerHost, s.MaxRecordsPerMessage, s.MaxPending, s.MaxStaticEntries),
-            Path,
-            "every max-* cap must be at least 1");
-        HoconSettings.Require(
-            HoconSettings.AllPositive(s.QueryInterval, s.RestartDelay, s.MaxTtl),
-            Path,
-            "query-interval, restart-delay and max-ttl must be positive");
+        Require(s.Multicast.Ipv4 || s.Multicast.Ipv6, Path, "at least one of ipv4 and ipv6 must be on");
+        Require(AllAtLeast(1, s.MaxInstances, s.MaxHosts, s.MaxAddressesPerHost, s.MaxRecordsPerMessage, s.MaxPending, s.MaxStaticEntries), Path, "every max-* cap must be at least 1");
+        Require(AllPositive(s.QueryInterval, s.RestartDelay, s.MaxTtl), Path, "query-interval, restart-delay and max-ttl must be positive");
         return s;
     }
 }

@@ -3,7 +3,7 @@ using CommissioningActors.Protocol.Matter.Tlv;
 namespace CommissioningActors.Protocol.Matter.InteractionModel;
 
 /// <summary>AttributeDataIB (structure): 0 DataVersion (u32, optional), 1 Path, 2 Data (any TLV; kept anonymous).</summary>
-public sealed record AttributeDataIB(AttributePath Path, TlvElement Data, uint? DataVersion = null)
+public sealed record AttributeDataIB(AttributePath Path, TlvElement Data, uint? DataVersion = null) : ITlvWritable
 {
     public void Write(TlvWriter w, TlvTag tag)
     {
@@ -26,7 +26,7 @@ public sealed record AttributeDataIB(AttributePath Path, TlvElement Data, uint? 
 }
 
 /// <summary>AttributeStatusIB (structure): 0 Path, 1 Status.</summary>
-public sealed record AttributeStatusIB(AttributePath Path, StatusIB Status)
+public sealed record AttributeStatusIB(AttributePath Path, StatusIB Status) : ITlvWritable
 {
     public void Write(TlvWriter w, TlvTag tag)
     {
@@ -46,7 +46,7 @@ public sealed record AttributeStatusIB(AttributePath Path, StatusIB Status)
 }
 
 /// <summary>AttributeReportIB (structure): exactly one of 0 AttributeStatus, 1 AttributeData.</summary>
-public sealed record AttributeReportIB
+public sealed record AttributeReportIB : ITlvWritable
 {
     private AttributeReportIB(AttributeStatusIB? status, AttributeDataIB? data)
     {
@@ -84,7 +84,7 @@ public sealed record AttributeReportIB
 }
 
 /// <summary>CommandDataIB (structure): 0 CommandPath, 1 CommandFields (structure), 2 CommandRef (u16, optional).</summary>
-public sealed record CommandDataIB(CommandPath Path, TlvElement? Fields, ushort? CommandRef = null)
+public sealed record CommandDataIB(CommandPath Path, TlvElement? Fields, ushort? CommandRef = null) : ITlvWritable
 {
     /// <summary>Leaves the fields out: some commands carry secrets (Wi-Fi credentials, IPK, Thread datasets).</summary>
     public override string ToString() => $"CommandDataIB({Path}, {Fields?.AsContainer()?.Count ?? 0} field(s))";
@@ -123,7 +123,7 @@ public sealed record CommandDataIB(CommandPath Path, TlvElement? Fields, ushort?
 }
 
 /// <summary>CommandStatusIB (structure): 0 CommandPath, 1 Status, 2 CommandRef (optional).</summary>
-public sealed record CommandStatusIB(CommandPath Path, StatusIB Status, ushort? CommandRef = null)
+public sealed record CommandStatusIB(CommandPath Path, StatusIB Status, ushort? CommandRef = null) : ITlvWritable
 {
     public void Write(TlvWriter w, TlvTag tag)
     {
@@ -145,7 +145,7 @@ public sealed record CommandStatusIB(CommandPath Path, StatusIB Status, ushort? 
 }
 
 /// <summary>InvokeResponseIB (structure): exactly one of 0 Command (CommandDataIB), 1 Status (CommandStatusIB).</summary>
-public sealed record InvokeResponseIB
+public sealed record InvokeResponseIB : ITlvWritable
 {
     private InvokeResponseIB(CommandDataIB? command, CommandStatusIB? status)
     {

@@ -50,24 +50,12 @@ public sealed record ReadRequestMessage(IReadOnlyList<AttributePath> Attributes,
         var w = new TlvWriter().StartStructure(TlvTag.Anonymous);
         if (Attributes.Count > 0)
         {
-            w.StartArray(TlvTag.Context(0));
-            foreach (var path in Attributes)
-            {
-                path.Write(w, TlvTag.Anonymous);
-            }
-
-            w.EndContainer();
+            w.WriteArray(TlvTag.Context(0), Attributes);
         }
 
         if (Events is { Count: > 0 })
         {
-            w.StartArray(TlvTag.Context(1));
-            foreach (var path in Events)
-            {
-                path.Write(w, TlvTag.Anonymous);
-            }
-
-            w.EndContainer();
+            w.WriteArray(TlvTag.Context(1), Events);
         }
 
         w.WriteBool(TlvTag.Context(3), FabricFiltered);
@@ -102,13 +90,7 @@ public sealed record ReportDataMessage(
         AttributePath.WriteOptional(w, 0, SubscriptionId);
         if (AttributeReports.Count > 0)
         {
-            w.StartArray(TlvTag.Context(1));
-            foreach (var report in AttributeReports)
-            {
-                report.Write(w, TlvTag.Anonymous);
-            }
-
-            w.EndContainer();
+            w.WriteArray(TlvTag.Context(1), AttributeReports);
         }
 
         if (MoreChunkedMessages)
@@ -160,13 +142,8 @@ public sealed record InvokeRequestMessage(IReadOnlyList<CommandDataIB> Requests,
         var w = new TlvWriter().StartStructure(TlvTag.Anonymous)
             .WriteBool(TlvTag.Context(0), SuppressResponse)
             .WriteBool(TlvTag.Context(1), TimedRequest)
-            .StartArray(TlvTag.Context(2));
-        foreach (var request in Requests)
-        {
-            request.Write(w, TlvTag.Anonymous);
-        }
-
-        return InteractionModelRevision.Finish(w.EndContainer());
+            .WriteArray(TlvTag.Context(2), Requests);
+        return InteractionModelRevision.Finish(w);
     }
 
     public static Parsed<InvokeRequestMessage> Decode(ReadOnlySpan<byte> payload) =>
@@ -188,13 +165,7 @@ public sealed record InvokeResponseMessage(IReadOnlyList<InvokeResponseIB> Respo
     {
         var w = new TlvWriter().StartStructure(TlvTag.Anonymous)
             .WriteBool(TlvTag.Context(0), SuppressResponse)
-            .StartArray(TlvTag.Context(1));
-        foreach (var response in Responses)
-        {
-            response.Write(w, TlvTag.Anonymous);
-        }
-
-        w.EndContainer();
+            .WriteArray(TlvTag.Context(1), Responses);
         if (MoreChunkedMessages)
         {
             w.WriteBool(TlvTag.Context(2), true);
@@ -223,13 +194,8 @@ public sealed record WriteRequestMessage(IReadOnlyList<AttributeDataIB> Writes, 
         var w = new TlvWriter().StartStructure(TlvTag.Anonymous)
             .WriteBool(TlvTag.Context(0), SuppressResponse)
             .WriteBool(TlvTag.Context(1), TimedRequest)
-            .StartArray(TlvTag.Context(2));
-        foreach (var write in Writes)
-        {
-            write.Write(w, TlvTag.Anonymous);
-        }
-
-        return InteractionModelRevision.Finish(w.EndContainer());
+            .WriteArray(TlvTag.Context(2), Writes);
+        return InteractionModelRevision.Finish(w);
     }
 
     /// <summary>The server side: strict on every field it uses; a chunked write (MoreChunkedMessages) is refused by the caller.</summary>
@@ -251,13 +217,8 @@ public sealed record WriteResponseMessage(IReadOnlyList<AttributeStatusIB> Statu
 {
     public byte[] Encode()
     {
-        var w = new TlvWriter().StartStructure(TlvTag.Anonymous).StartArray(TlvTag.Context(0));
-        foreach (var status in Statuses)
-        {
-            status.Write(w, TlvTag.Anonymous);
-        }
-
-        return InteractionModelRevision.Finish(w.EndContainer());
+        var w = new TlvWriter().StartStructure(TlvTag.Anonymous).WriteArray(TlvTag.Context(0), Statuses);
+        return InteractionModelRevision.Finish(w);
     }
 
     public static Parsed<WriteResponseMessage> Decode(ReadOnlySpan<byte> payload) =>

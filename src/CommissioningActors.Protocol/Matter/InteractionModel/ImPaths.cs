@@ -7,7 +7,7 @@ namespace CommissioningActors.Protocol.Matter.InteractionModel;
 /// AttributePathIB (a TLV list): 0 EnableTagCompression, 1 Node, 2 Endpoint, 3 Cluster, 4 Attribute,
 /// 5 ListIndex (nullable u16; null = append one item), 6 WildcardPathFlags. Absent ids are wildcards.
 /// </summary>
-public sealed record AttributePath(ushort? Endpoint, uint? Cluster, uint? Attribute)
+public sealed record AttributePath(ushort? Endpoint, uint? Cluster, uint? Attribute) : ITlvWritable
 {
     public ulong? Node { get; init; }
 
@@ -115,7 +115,7 @@ public sealed record AttributePath(ushort? Endpoint, uint? Cluster, uint? Attrib
 }
 
 /// <summary>CommandPathIB (a TLV list): 0 Endpoint, 1 Cluster, 2 Command.</summary>
-public sealed record CommandPath(ushort Endpoint, uint Cluster, uint Command)
+public sealed record CommandPath(ushort Endpoint, uint Cluster, uint Command) : ITlvWritable
 {
     public void Write(TlvWriter w, TlvTag tag) => w.StartList(tag)
         .WriteUnsigned(TlvTag.Context(0), Endpoint)
@@ -136,7 +136,7 @@ public sealed record CommandPath(ushort Endpoint, uint Cluster, uint Command)
 }
 
 /// <summary>EventPathIB (a TLV list): 0 Node, 1 Endpoint, 2 Cluster, 3 Event, 4 IsUrgent. Only written, for completeness.</summary>
-public sealed record EventPath(ushort? Endpoint, uint? Cluster, uint? Event, bool IsUrgent = false)
+public sealed record EventPath(ushort? Endpoint, uint? Cluster, uint? Event, bool IsUrgent = false) : ITlvWritable
 {
     public ulong? Node { get; init; }
 

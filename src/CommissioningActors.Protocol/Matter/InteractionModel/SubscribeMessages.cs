@@ -18,13 +18,7 @@ public sealed record SubscribeRequestMessage(
             .WriteUnsigned(TlvTag.Context(2), MaxIntervalCeilingSeconds);
         if (Attributes.Count > 0)
         {
-            w.StartArray(TlvTag.Context(3));
-            foreach (var path in Attributes)
-            {
-                path.Write(w, TlvTag.Anonymous);
-            }
-
-            w.EndContainer();
+            w.WriteArray(TlvTag.Context(3), Attributes);
         }
 
         w.WriteBool(TlvTag.Context(7), FabricFiltered);

@@ -31,7 +31,7 @@ public sealed record ExchangeHeader(
         MinimumLength
         + (Protocol.VendorId == 0 ? 0 : 2)
         + (AckedCounter is null ? 0 : 4)
-        + (SecuredExtension is { } e ? 2 + e.Length : 0);
+        + HeaderExtension.Size(SecuredExtension);
 
     public bool Is(SecureChannelOpcode opcode) =>
         Protocol == MatterProtocolId.SecureChannel && Opcode == (byte)opcode;
@@ -41,10 +41,7 @@ public sealed record ExchangeHeader(
 
     public int WriteTo(Span<byte> destination)
     {
-        if (SecuredExtension is { Length: > ushort.MaxValue })
-        {
-            throw new InvalidOperationException("Secured extension longer than 65535 bytes");
-        }
+        HeaderExtension.ThrowIfTooLong(SecuredExtension, "Secured extension");
 
         destination[0] = (byte)((IsInitiator ? ExchangeFlags.Initiator : 0)
             | (AckedCounter is null ? 0 : ExchangeFlags.Ack)
@@ -68,14 +65,7 @@ public sealed record ExchangeHeader(
             at += 4;
         }
 
-        if (SecuredExtension is { } extension)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(destination[at..], (ushort)extension.Length);
-            extension.Span.CopyTo(destination[(at + 2)..]);
-            at += 2 + extension.Length;
-        }
-
-        return at;
+        return HeaderExtension.Write(destination, at, SecuredExtension);
     }
 
     public static Parsed<ExchangeHeader> Read(ReadOnlyMemory<byte> input, out int length)
@@ -118,21 +108,12 @@ public sealed record ExchangeHeader(
         ReadOnlyMemory<byte>? extension = null;
         if ((flags & ExchangeFlags.SecuredExtensions) != 0)
         {
-            if (span.Length < at + 2)
+            if (HeaderExtension.Read(input, ref at, "secured extension", out var read) is { } error)
             {
-                return Parsed<ExchangeHeader>.Fail(ParseErrorKind.FrameTooShort, "secured extension length is cut short");
+                return Parsed<ExchangeHeader>.Fail(error);
             }
 
-            var extensionLength = BinaryPrimitives.ReadUInt16LittleEndian(span[at..]);
-            at += 2;
-            if (span.Length - at < extensionLength)
-            {
-                return Parsed<ExchangeHeader>.Fail(ParseErrorKind.FrameTooShort,
-                    $"secured extension of {extensionLength} bytes exceeds the {span.Length - at} left");
-            }
-
-            extension = input.Slice(at, extensionLength);
-            at += extensionLength;
+            extension = read;
         }
 
         length = at;

@@ -48,7 +48,7 @@ public sealed record MessageHeader(
         + (SourceNodeId is null ? 0 : 8)
         + (DestinationNodeId is null ? 0 : 8)
         + (DestinationGroupId is null ? 0 : 2)
-        + (Extension is { } e ? 2 + e.Length : 0);
+        + HeaderExtension.Size(Extension);
 
     public byte[] ToArray()
     {
@@ -65,10 +65,7 @@ public sealed record MessageHeader(
             throw new InvalidOperationException("A message has a destination node id or a group id, not both");
         }
 
-        if (Extension is { Length: > ushort.MaxValue })
-        {
-            throw new InvalidOperationException("Message extension longer than 65535 bytes");
-        }
+        HeaderExtension.ThrowIfTooLong(Extension, "Message extension");
 
         var flags = (byte)((SourceNodeId is null ? 0 : MessageFlags.SourceNodeIdPresent)
             | (DestinationNodeId is null ? 0 : MessageFlags.DsizNodeId)
@@ -95,14 +92,7 @@ public sealed record MessageHeader(
             at += 2;
         }
 
-        if (Extension is { } extension)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(destination[at..], (ushort)extension.Length);
-            extension.Span.CopyTo(destination[(at + 2)..]);
-            at += 2 + extension.Length;
-        }
-
-        return at;
+        return HeaderExtension.Write(destination, at, Extension);
     }
 
     /// <summary>Reads a header from the start of <paramref name="input"/>; <paramref name="length"/> is its size.</summary>
@@ -171,21 +161,12 @@ public sealed record MessageHeader(
         ReadOnlyMemory<byte>? extension = null;
         if ((security & MessageFlags.MessageExtensions) != 0)
         {
-            if (span.Length < at + 2)
+            if (HeaderExtension.Read(input, ref at, "message extension", out var read) is { } error)
             {
-                return Fail(ParseErrorKind.FrameTooShort, "message extension length is cut short");
+                return Parsed<MessageHeader>.Fail(error);
             }
 
-            var extensionLength = BinaryPrimitives.ReadUInt16LittleEndian(span[at..]);
-            at += 2;
-            if (span.Length - at < extensionLength)
-            {
-                return Fail(ParseErrorKind.FrameTooShort,
-                    $"message extension of {extensionLength} bytes exceeds the {span.Length - at} left");
-            }
-
-            extension = input.Slice(at, extensionLength);
-            at += extensionLength;
+            extension = read;
         }
 
         length = at;

@@ -82,6 +82,18 @@ public sealed class TlvWriter
 
     public TlvWriter StartList(TlvTag tag) => Start(tag, TlvContainerKind.List);
 
+    /// <summary>An array under <paramref name="tag"/> of <paramref name="items"/>, each written anonymously.</summary>
+    public TlvWriter WriteArray(TlvTag tag, IEnumerable<ITlvWritable> items)
+    {
+        StartArray(tag);
+        foreach (var item in items)
+        {
+            item.Write(this, TlvTag.Anonymous);
+        }
+
+        return EndContainer();
+    }
+
     public TlvWriter EndContainer()
     {
         if (!_open.TryPop(out _))
@@ -208,4 +220,10 @@ public sealed class TlvWriter
             destination[i] = (byte)(value >> (8 * i));
         }
     }
+}
+
+/// <summary>A TLV building block that writes itself under a given tag (paths, IBs).</summary>
+public interface ITlvWritable
+{
+    void Write(TlvWriter w, TlvTag tag);
 }

@@ -27,6 +27,7 @@ public sealed class NodeManagerInteropTests(ITestOutputHelper output) : Akka.Tes
         """;
 
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(30);
+    private readonly ITestOutputHelper _output = output;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "ca-nodes-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class NodeManagerInteropTests(ITestOutputHelper output) : Akka.Tes
         var failed = await ExpectMsgAsync<NodeOperationFailed>(Step);
         var took = DateTime.UtcNow - started;
         Assert.Equal("node_unavailable", failed.ErrorCode);
-        output.WriteLine($"node_unavailable after {took.TotalSeconds:0.00} s: {failed.Message}");
+        _output.WriteLine($"node_unavailable after {took.TotalSeconds:0.00} s: {failed.Message}");
         Assert.True(took < TimeSpan.FromSeconds(10), $"node_unavailable took {took.TotalSeconds:0.0} s");
         Assert.False((await fabric.Ask<NodeFound>(new GetNode(1), Step)).Available);
 

@@ -15,6 +15,7 @@ namespace CommissioningActors.Host.Tests.Interop.Sessions;
 public sealed class ChunkedReadInteropTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
+    private readonly ITestOutputHelper _output = output;
 
     [Fact]
     public async Task A_wildcard_read_of_endpoint_0_arrives_in_several_chunks_and_assembles_completely()
@@ -47,7 +48,7 @@ public sealed class ChunkedReadInteropTests(ITestOutputHelper output) : Akka.Tes
             }
         }
 
-        output.WriteLine($"wildcard read of endpoint 0: {chunks} chunks, {result.Attributes.Count} attributes");
+        _output.WriteLine($"wildcard read of endpoint 0: {chunks} chunks, {result.Attributes.Count} attributes");
         Assert.True(chunks >= 2, $"the read came in {chunks} chunk(s)");
         Assert.True(result.Attributes.Count > 40, $"{result.Attributes.Count} attributes");
         Assert.Equal("matter.js fixture", result.Get(new AttributePath(0, 0x28, 1)).Value!.AsString());
