@@ -13,7 +13,7 @@ public sealed class FlowPayloadsTests
         var request = ReadRequestMessage.Decode(FlowPayloads.ReadInitialData());
 
         Assert.True(request.IsOk);
-        Assert.Equal(["0/0x0028/0x0002", "0/0x0028/0x0004", "0/0x0030/0x0001", "0/0x003E/0x0003"],
+        Assert.Equal(["0/0x0028/0x0002", "0/0x0028/0x0004", "0/0x0030/0x0001", "0/0x0030/0x0003", "0/0x003E/0x0003", "0/0x0031/0xFFFC"],
             request.Value!.Attributes.Select(p => $"{p.Endpoint}/0x{p.Cluster:X4}/0x{p.Attribute:X4}"));
     }
 
@@ -29,7 +29,7 @@ public sealed class FlowPayloadsTests
         var (data, error) = FlowPayloads.ParseInitialData(report);
 
         Assert.Null(error);
-        Assert.Equal(new InitialData(0xFFF1, null, 90, null), data);
+        Assert.Equal(new InitialData(0xFFF1, null, 90, null) { MaxCumulativeFailSafeSeconds = 900 }, data);
     }
 
     [Fact]
