@@ -26,6 +26,12 @@ public sealed record AttemptSettings(TimeSpan ScanTimeout, TimeSpan CandidateSet
     TimeSpan? HedgeDelayFallback = null,
     TimeSpan? FreshnessResolution = null)
 {
+    /// <summary>
+    /// On (default): the winning link carries the whole commissioning (PASE, network, then CASE over the network).
+    /// Off: an attempt ends when BTP answers its handshake, a link probe (tests whose simulated devices speak no Matter).
+    /// </summary>
+    public bool CommissionOverBle { get; init; } = true;
+
     public static AttemptSettings Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(2), 8);
 
     private static readonly TimeSpan DefaultHedgeMin = TimeSpan.FromMilliseconds(250);
@@ -78,6 +84,9 @@ public sealed record AttemptSettings(TimeSpan ScanTimeout, TimeSpan CandidateSet
             c.GetTimeSpan("hedge-delay-min", DefaultHedgeMin),
             c.GetTimeSpan("hedge-delay-max", DefaultHedgeMax),
             c.GetTimeSpan("hedge-delay-fallback", DefaultHedgeFallback),
-            c.GetTimeSpan("freshness-resolution", CandidateOrder.DefaultResolution));
+            c.GetTimeSpan("freshness-resolution", CandidateOrder.DefaultResolution))
+        {
+            CommissionOverBle = c.GetBoolean("commission-over-ble", true),
+        };
     }
 }

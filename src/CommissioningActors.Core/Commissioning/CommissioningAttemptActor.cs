@@ -2,6 +2,8 @@ using Akka.Actor;
 using CommissioningActors.Core.Connections;
 using CommissioningActors.Core.Discovery;
 using CommissioningActors.Core.Gate;
+using CommissioningActors.Core.Matter.Commissioning;
+using CommissioningActors.Core.Matter.Network;
 using CommissioningActors.Core.Proxies;
 using CommissioningActors.Protocol.BleProxy;
 using CommissioningActors.Protocol.Text;
@@ -28,6 +30,8 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
     private readonly IActorRef _reportTo;
     private readonly AttemptSettings _settings;
     private readonly ConnectionSettings _connectionSettings;
+    private readonly MatterServices? _matter;
+    private readonly CommissioningNetworks? _networks;
 
     // Address -> sightings by proxy; the candidates found so far.
     private readonly Dictionary<string, Dictionary<string, Sighting>> _candidates = new(StringComparer.OrdinalIgnoreCase);
@@ -38,8 +42,10 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
     private bool _ended;
 
     public CommissioningAttemptActor(CommissionRequest request, IActorRef discovery, IActorRef proxies, IActorRef reportTo,
-        AttemptSettings settings, ConnectionSettings connectionSettings)
+        AttemptSettings settings, ConnectionSettings connectionSettings, MatterServices? matter = null, CommissioningNetworks? networks = null)
     {
+        _matter = matter;
+        _networks = networks;
         _request = request;
         _discovery = discovery;
         _proxies = proxies;
@@ -77,9 +83,10 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
 
     private TimeSpan Timeout => _request.Timeout ?? _settings.DefaultTimeout;
 
+    /// <param name="matter">Set (with the stored <paramref name="networks"/>): the winning link carries the commissioning flow. Null: the attempt ends at the BTP handshake.</param>
     public static Props Props(CommissionRequest request, IActorRef discovery, IActorRef proxies, IActorRef reportTo,
-        AttemptSettings settings, ConnectionSettings connectionSettings) =>
-        Akka.Actor.Props.Create(() => new CommissioningAttemptActor(request, discovery, proxies, reportTo, settings, connectionSettings));
+        AttemptSettings settings, ConnectionSettings connectionSettings, MatterServices? matter = null, CommissioningNetworks? networks = null) =>
+        Akka.Actor.Props.Create(() => new CommissioningAttemptActor(request, discovery, proxies, reportTo, settings, connectionSettings, matter, networks));
 
     // A restarted connection would ask for a second lease; stopped, its lease goes back by DeathWatch.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -170,6 +177,17 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
 
     private void OnEstablished(ConnectionEstablished established)
     {
+        if (_ended)
+        {
+            return;
+        }
+
+        if (_matter is not null && established.Channel is { } channel)
+        {
+            StartFlow(established, channel);
+            return;
+        }
+
         var matter = _candidates.GetValueOrDefault(established.Address)?.Values.FirstOrDefault()?.Matter;
         End(new AttemptSucceeded(_request.AttemptId, established.Address, established.ProxyId,
             matter?.Discriminator ?? _request.Payload.Discriminator,
@@ -195,6 +213,7 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
         }
 
         _ended = true;
+        FlushHeldLines();
         if (outcome is AttemptFailed failed)
         {
             outcome = failed with { Message = PeerText.Escape(failed.Message, MaxLine) };
@@ -204,6 +223,7 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
         Output(outcome switch
         {
             AttemptSucceeded s => $"Commissioning channel open: {s.Address} via {s.ProxyId}, BTP v{s.Btp.Version}, segment {s.Btp.SegmentSize}",
+            NodeCommissioned n => $"commissioned: node {n.NodeId} (vendor 0x{n.VendorId:X4}, product 0x{n.ProductId:X4}) over ble",
             AttemptFailed f => $"Failed: {f.ErrorCode}: {f.Message}",
             AttemptCancelled c => $"Cancelled: {c.Reason}",
             _ => outcome.ToString(),
@@ -231,6 +251,7 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
         Receive<Terminated>(t =>
         {
             _connections.Remove(t.ActorRef);
+            _flow = t.ActorRef.Equals(_flow) ? null : _flow;
             StopWhenDrained();
         });
         Receive<DrainTimedOut>(_ => Context.Stop(Self));
@@ -239,7 +260,8 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
 
     private void StopWhenDrained()
     {
-        if (_connections.Count == 0)
+        // A flow still closing its sessions after its verdict is waited for too (bounded by the drain timeout).
+        if (_connections.Count == 0 && _flow is null)
         {
             Context.Stop(Self);
         }

@@ -82,4 +82,7 @@ public static class AttemptErrorCodes
     public const string NoProxy = "no_proxy";
     public const string InvalidCode = "invalid_code";
     public const string Cancelled = "cancelled";
+
+    /// <summary>BLE commissioning needs stored Wi-Fi credentials or a Thread dataset the device supports.</summary>
+    public const string NetworkCredentialsMissing = "network_credentials_missing";
 }

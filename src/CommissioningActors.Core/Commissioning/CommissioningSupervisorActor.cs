@@ -1,7 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
 using CommissioningActors.Core.Connections;
+using CommissioningActors.Core.Matter.Commissioning;
+using CommissioningActors.Core.Matter.Network;
 using CommissioningActors.Core.Proxies;
+using CommissioningActors.Protocol.BleProxy;
 
 namespace CommissioningActors.Core.Commissioning;
 
@@ -18,15 +21,43 @@ public sealed class CommissioningSupervisorActor : ReceiveActor
     private readonly HashSet<IActorRef> _inProgress = [];
 
     private readonly IActorRef _proxies;
+    private readonly IActorRef _discovery;
+    private readonly AttemptSettings _settings;
+    private readonly ConnectionSettings _connectionSettings;
+    private readonly MatterServices? _matter;
 
-    public CommissioningSupervisorActor(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings)
+    /// <param name="matter">
+    /// The Matter services: set, an attempt first learns the stored networks (none: the job fails with
+    /// network_credentials_missing before any scan or connect) and commissions over the winning BLE link. Null: an
+    /// attempt ends at the BTP handshake (unit tests of routing).
+    /// </param>
+    public CommissioningSupervisorActor(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings,
+        MatterServices? matter = null)
     {
         _proxies = proxies;
+        _discovery = discovery;
+        _settings = settings;
+        _connectionSettings = connectionSettings;
+        _matter = matter;
         Receive<StartCommissioning>(start =>
         {
-            var attempt = Context.ActorOf(CommissioningAttemptActor.Props(start.Request, discovery, proxies, start.ReportTo,
-                settings, connectionSettings), $"attempt-{Uri.EscapeDataString(start.Request.AttemptId)}");
-            Sender.Tell(new CommissioningStarted(start.Request.AttemptId, attempt));
+            if (matter is null)
+            {
+                StartAttempt(start, Sender, null);
+                return;
+            }
+
+            Context.ActorOf(NetworkCredentialsLookupActor.Props(start, Sender, matter.Fabric, matter.Flow.StepTimeout));
+        });
+        Receive<NetworkCredentialsLooked>(looked =>
+        {
+            if (looked.Error is not null || looked.Networks.IsEmpty)
+            {
+                Refuse(looked);
+                return;
+            }
+
+            StartAttempt(looked.Start, looked.ReplyTo, looked.Networks);
         });
         Receive<AttemptStarted>(_ =>
         {
@@ -37,8 +68,28 @@ public sealed class CommissioningSupervisorActor : ReceiveActor
         Receive<GetCommissioningStatus>(_ => Sender.Tell(new CommissioningStatus(_inProgress.Count)));
     }
 
-    public static Props Props(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings) =>
-        Akka.Actor.Props.Create(() => new CommissioningSupervisorActor(discovery, proxies, settings, connectionSettings));
+    public static Props Props(IActorRef discovery, IActorRef proxies, AttemptSettings settings, ConnectionSettings connectionSettings,
+        MatterServices? matter = null) =>
+        Akka.Actor.Props.Create(() => new CommissioningSupervisorActor(discovery, proxies, settings, connectionSettings, matter));
+
+    private void StartAttempt(StartCommissioning start, IActorRef replyTo, CommissioningNetworks? networks)
+    {
+        var attempt = Context.ActorOf(CommissioningAttemptActor.Props(start.Request, _discovery, _proxies, start.ReportTo,
+            _settings, _connectionSettings, _matter, networks), $"attempt-{Uri.EscapeDataString(start.Request.AttemptId)}");
+        replyTo.Tell(new CommissioningStarted(start.Request.AttemptId, attempt));
+    }
+
+    /// <summary>No network to hand the device (or no way to know): the job fails before any scan, so no slot is spent.</summary>
+    private static void Refuse(NetworkCredentialsLooked looked)
+    {
+        var id = looked.Start.Request.AttemptId;
+        var outcome = looked.Error is { } error
+            ? new AttemptFailed(id, BleErrorCodes.InternalError, $"the stored networks could not be read: {error}")
+            : new AttemptFailed(id, AttemptErrorCodes.NetworkCredentialsMissing,
+                "BLE commissioning hands the device a network, and none is stored: store Wi-Fi credentials (set_wifi_credentials) or a Thread dataset (set_thread_dataset)");
+        looked.Start.ReportTo.Tell(new AttemptOutput(id, $"Failed: {outcome.ErrorCode}: {outcome.Message}"));
+        looked.Start.ReportTo.Tell(outcome);
+    }
 
     // An attempt that throws is stopped: it counts as ended, and its connections stop with it.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;

@@ -160,14 +160,15 @@ public static class CommissioningHost
             }
 
             var proxies = system.ActorOf(ProxyManagerActor.Props(discovery, proxySettings, gateSettings), "proxies");
-            var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies, attemptSettings, connectionSettings),
-                "commissioning");
+            // Before the BLE supervisor: its attempts commission over the winning link with the Matter services.
+            var matter = MatterWiring.Start(system, database, MatterSettings.FromConfig(system.Settings.Config));
+            var commissioning = system.ActorOf(CommissioningSupervisorActor.Props(discovery, proxies, attemptSettings, connectionSettings,
+                attemptSettings.CommissionOverBle ? matter.Services : null), "commissioning");
             var jobSettings = JobSettings.FromConfig(system.Settings.Config);
             var history = new JobHistoryStore(database);
             var jobHistory = system.ActorOf(JobHistoryActor.Props(history, jobSettings), "job-history");
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "flush-job-history",
                 () => FlushAsync(jobHistory));
-            var matter = MatterWiring.Start(system, database, MatterSettings.FromConfig(system.Settings.Config));
             var jobs = system.ActorOf(JobManagerActor.Props(commissioning, jobSettings, jobHistory, RestoreJobs(history, jobSettings),
                 matter.Commissioning), "jobs");
             var events = system.ActorOf(EventHubActor.Props(discoverySettings), "events");

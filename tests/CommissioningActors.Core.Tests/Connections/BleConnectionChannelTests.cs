@@ -22,7 +22,7 @@ public sealed class BleConnectionChannelTests : TestKit
     // Short BTP timers so acks, keep-alive and the peer-ack deadline show within a test.
     private static readonly BtpSessionOptions FastBtp = new()
     {
-        AckTimeout = TimeSpan.FromMilliseconds(1500),
+        AckTimeout = TimeSpan.FromSeconds(2),
         SendAckDelay = TimeSpan.FromMilliseconds(300),
         IdleTimeout = null,
     };
@@ -242,8 +242,8 @@ public sealed class BleConnectionChannelTests : TestKit
         channel.Send(Matter(0, 1, 50));
         _deviceInbox.ExpectMsg<DeviceReceived>();
 
-        // Four ack timeouts of silence: only the standalone-ack keep-alive (the BTP timers) keeps both sides open.
-        await Task.Delay(FastBtp.AckTimeout * 4);
+        // Three ack timeouts of silence: only the standalone-ack keep-alive (the BTP timers) keeps both sides open.
+        await Task.Delay(FastBtp.AckTimeout * 3);
         Assert.True(Status(connection).Open);
         Assert.DoesNotContain(_parent.Queued(), m => m is ConnectionFailed);
 

@@ -28,6 +28,7 @@ public sealed class FakeCommissionee : IDisposable
     private readonly ECDsa _operationalKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly byte[] _dac;
     private readonly byte[] _pai;
+    private readonly List<string> _commands = [];
     private int _disarms;
 
     public FakeCommissionee()
@@ -50,6 +51,30 @@ public sealed class FakeCommissionee : IDisposable
     /// <summary>CommissioningCompleteResponse error code (0 = OK).</summary>
     public byte CompleteError { get; init; }
 
+    /// <summary>The root NetworkCommissioning feature map the initial read reports (null: no such cluster).</summary>
+    public uint? NetworkFeatures { get; init; }
+
+    /// <summary>NetworkConfigResponse status for AddOrUpdate*Network (0 = Success).</summary>
+    public byte NetworkConfigStatus { get; init; }
+
+    /// <summary>ConnectNetworkResponse status (0 = Success).</summary>
+    public byte ConnectStatus { get; init; }
+
+    /// <summary>On ConnectNetwork the session ends without an answer, as a device leaving BLE for its network.</summary>
+    public bool DropOnConnect { get; init; }
+
+    /// <summary>Every command the device was sent, in order: "cluster/command" (ArmFailSafe with its seconds, ConnectNetwork with its network id).</summary>
+    public IReadOnlyList<string> Commands
+    {
+        get
+        {
+            lock (_commands)
+            {
+                return [.. _commands];
+            }
+        }
+    }
+
     /// <summary>How many ArmFailSafe(0) (disarm) the device was sent.</summary>
     public int Disarms => Volatile.Read(ref _disarms);
 
@@ -61,20 +86,42 @@ public sealed class FakeCommissionee : IDisposable
     {
         if (request.Opcode == (byte)InteractionModelOpcode.ReadRequest)
         {
-            return Reply(request, InteractionModelOpcode.ReportData, new ReportDataMessage(
+            Record("read");
+            List<AttributeReportIB> reports =
             [
                 Attribute(0x28, 2, new TlvUnsigned(0xFFF1)),
                 Attribute(0x28, 4, new TlvUnsigned(0x8000)),
                 AttributeReportIB.Of(new AttributeDataIB(new AttributePath(0, 0x30, 1),
                     TlvElement.Structure(TlvTag.Anonymous, new TlvElement(TlvTag.Context(0), new TlvUnsigned(60)), new TlvElement(TlvTag.Context(1), new TlvUnsigned(900))))),
+                Attribute(0x30, 3, new TlvUnsigned(2)),
                 Attribute(0x3E, 3, new TlvUnsigned(0)),
-            ]).Encode());
+            ];
+            if (NetworkFeatures is { } features)
+            {
+                reports.Add(Attribute(0x31, 0xFFFC, new TlvUnsigned(features)));
+            }
+
+            return Reply(request, InteractionModelOpcode.ReportData, new ReportDataMessage(reports).Encode());
         }
 
         var command = InvokeRequestMessage.Decode(request.Payload).Value!.Requests[0];
         var fields = command.Fields!;
+        Record((command.Path.Cluster, command.Path.Command) switch
+        {
+            (0x30, 0) => $"0x30/0 {fields[0]!.AsUnsigned()}",
+            (0x31, 6) => $"0x31/6 {Convert.ToHexString(fields[0]!.AsBytes()!.Value.Span)}",
+            var (cluster, id) => $"0x{cluster:X2}/{id}",
+        });
+        if ((command.Path.Cluster, command.Path.Command) == (0x31, 6) && DropOnConnect)
+        {
+            return ScriptedSession.Drop;
+        }
+
         return (command.Path.Cluster, command.Path.Command) switch
         {
+            (0x30, 2) => Command(request, 0x30, 3, (0, new TlvUnsigned(0)), (1, new TlvUtf8(""))),
+            (0x31, 2) or (0x31, 3) => Command(request, 0x31, 5, (0, new TlvUnsigned(NetworkConfigStatus)), (1, new TlvUtf8(NetworkConfigStatus == 0 ? "" : "refused")), (2, new TlvUnsigned(0))),
+            (0x31, 6) => Command(request, 0x31, 7, (0, new TlvUnsigned(ConnectStatus)), (1, new TlvUtf8(""))),
             (0x30, 0) => ArmFailSafe(request, fields[0]!.AsUnsigned()!.Value),
             (0x3E, 2) => Command(request, 0x3E, 3, (0, new TlvBytes(fields[0]!.AsUnsigned() == 1 ? _dac : _pai))),
             (0x3E, 0) => Signed(request, 1, Tlv(1, new TlvBytes(new byte[] { 0x15, 0x18 }), 2, new TlvBytes(fields[0]!.AsBytes()!.Value), 3, new TlvUnsigned(0))),
@@ -85,6 +132,14 @@ public sealed class FakeCommissionee : IDisposable
             (0x30, 4) => Command(request, 0x30, 5, (0, new TlvUnsigned(CompleteError)), (1, new TlvUtf8(""))),
             _ => new RequestFailed(request.RequestId, RequestFailureKind.StatusReport, "unexpected command"),
         };
+    }
+
+    private void Record(string command)
+    {
+        lock (_commands)
+        {
+            _commands.Add(command);
+        }
     }
 
     private object ArmFailSafe(SendRequest request, ulong seconds)
@@ -167,6 +222,9 @@ public sealed class FakeCommissionee : IDisposable
 /// <summary>A session child that reports <paramref name="established"/> to its owner, then answers requests from <paramref name="answer"/>.</summary>
 public sealed class ScriptedSession : ReceiveActor
 {
+    /// <summary>An answer that makes the session stop instead of replying (the link went away).</summary>
+    public static readonly object Drop = new();
+
     private readonly IActorRef _owner;
     private readonly object _established;
 
@@ -174,7 +232,17 @@ public sealed class ScriptedSession : ReceiveActor
     {
         _owner = owner;
         _established = established;
-        Receive<SendRequest>(r => Sender.Tell(answer(r)));
+        Receive<SendRequest>(r =>
+        {
+            var reply = answer(r);
+            if (ReferenceEquals(reply, Drop))
+            {
+                Context.Stop(Self);
+                return;
+            }
+
+            Sender.Tell(reply);
+        });
         Receive<CloseSecureSession>(_ => Context.Stop(Self));
     }
 

@@ -164,6 +164,35 @@ public sealed class NetworkAttemptActorTests : TestKit, IDisposable
     }
 
     [Fact]
+    public void A_cancel_whose_disarm_gets_no_answer_reports_within_the_disarm_timeout_and_says_the_fail_safe_expires()
+    {
+        using var device = new FakeCommissionee();
+        var disarm = FlowPayloads.ArmFailSafe(0);
+        var flow = Scripted(device, _ => true) with
+        {
+            DisarmTimeout = TimeSpan.FromMilliseconds(500),
+            // The device answers every step but the disarm (a reply the flow does not wait for stands in for silence).
+            PaseSession = (_, owner, _, _) =>
+            {
+                Func<SendRequest, object> answer = r => r.Payload.AsSpan().SequenceEqual(disarm) ? new Unanswered() : device.Answer(r);
+                return Props.Create(() => new ScriptedSession(owner, device.Ready(2), answer));
+            },
+        };
+        var attempt = Start(new NetworkTarget(Device), flow: flow, trust: device.Trust);
+        _fabric.ExpectMsg<AllocateNodeId>(Wait);
+
+        attempt.Tell(new CancelAttempt("cancelled by a client"));
+        var (lines, outcome) = CollectJob();
+
+        Assert.IsType<AttemptCancelled>(outcome);
+        Assert.Equal("the fail-safe will expire on the device within 60 s", lines[^2]);
+        Assert.DoesNotContain("fail-safe disarmed: the device is commissionable again", lines);
+        ExpectTerminated(attempt);
+    }
+
+    private sealed record Unanswered;
+
+    [Fact]
     public void A_dead_first_address_is_passed_over_for_the_next_one_within_a_share_of_the_step_timeout()
     {
         using var device = new FakeCommissionee();

@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
+using CommissioningActors.Core.Matter.Fabric;
+using CommissioningActors.Core.Storage;
 using CommissioningActors.Host.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,7 +23,11 @@ public sealed class TestHost : IAsyncDisposable
         _ownedStorage = ownedStorage;
     }
 
-    public const string LoopbackMatter = "commissioning.matter.udp.bind-address = \"127.0.0.1\"\ncommissioning.matter.resolver.enabled = off";
+    /// <summary>
+    /// Matter on loopback, no mDNS; BLE attempts end at the BTP handshake (the tests' simulated proxies carry no
+    /// Matter device unless a test wires one: those set commission-over-ble = on).
+    /// </summary>
+    public const string LoopbackMatter = "commissioning.matter.udp.bind-address = \"127.0.0.1\"\ncommissioning.matter.resolver.enabled = off\ncommissioning.attempt.commission-over-ble = off";
 
     public WebApplication App { get; }
     public Uri Http { get; }
@@ -33,8 +39,18 @@ public sealed class TestHost : IAsyncDisposable
 
     public static Task<TestHost> StartWithHoconAsync(string? hocon, params string[] args) => StartWithSinkAsync(null, hocon, args);
 
+    /// <summary>Test Wi-Fi credentials every test host stores at start, so BLE commissioning is not refused for want of a network.</summary>
+    public static readonly NetworkCredentials TestWiFi = new(NetworkKind.WiFi, "test-wifi", "test-wifi-password"u8.ToArray());
+
     /// <param name="sink">Receives every log event the host writes, after its enrichers (redaction included).</param>
-    public static async Task<TestHost> StartWithSinkAsync(ILogEventSink? sink, string? hocon, params string[] args)
+    public static Task<TestHost> StartWithSinkAsync(ILogEventSink? sink, string? hocon, params string[] args) =>
+        StartCoreAsync(sink, hocon, storeWiFi: true, args);
+
+    /// <summary>A host whose store holds no Wi-Fi credentials and no Thread dataset (unless an earlier run on its storage saved some).</summary>
+    public static Task<TestHost> StartWithoutNetworkCredentialsAsync(string? hocon, params string[] args) =>
+        StartCoreAsync(null, hocon, storeWiFi: false, args);
+
+    private static async Task<TestHost> StartCoreAsync(ILogEventSink? sink, string? hocon, bool storeWiFi, string[] args)
     {
         // Each host gets its own store unless the test names one (a restart test reuses it), and deletes it when done.
         var ownedStorage = args.Any(a => a.StartsWith("--Storage:Directory", StringComparison.Ordinal)) ? null : NewStorageDirectory();
@@ -49,7 +65,14 @@ public sealed class TestHost : IAsyncDisposable
         var app = CommissioningHost.Build([.. defaults, .. args], $"{LoopbackMatter}\n{hocon}", sink);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestHost(app, new Uri(address), ownedStorage);
+        var host = new TestHost(app, new Uri(address), ownedStorage);
+        if (storeWiFi)
+        {
+            var fabric = await host.ActorAsync<FabricActor>();
+            await fabric.Ask<NetworkCredentialsSaved>(new SaveNetworkCredentials(TestWiFi), TimeSpan.FromSeconds(10));
+        }
+
+        return host;
     }
 
     public Task<IActorRef> ActorAsync<T>() => App.Services.GetRequiredService<ActorRegistry>().GetAsync<T>();

@@ -50,5 +50,7 @@ public sealed partial class CommissioningFlowActor
         StartCase(credentials, ChannelTo(next));
     }
 
-    private IMatterChannel ChannelTo(IPEndPoint address) => _channel is UdpMatterChannel udp ? udp.WithPeer(address) : _channel;
+    /// <summary>The channel CASE uses at an operational address: the configured one (BLE flows), else the UDP channel re-aimed.</summary>
+    private IMatterChannel ChannelTo(IPEndPoint address) =>
+        _settings.OperationalChannel?.Invoke(address) ?? (_channel is UdpMatterChannel udp ? udp.WithPeer(address) : _channel);
 }

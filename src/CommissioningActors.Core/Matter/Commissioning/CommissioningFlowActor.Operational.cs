@@ -19,6 +19,13 @@ public sealed partial class CommissioningFlowActor
         _step = FlowStep.Case;
         if (_settings.Resolver is not { } resolver)
         {
+            if (_network is not null)
+            {
+                // The commissioning link (BLE) cannot carry CASE: the node must be found on the network.
+                Fail("operational_discovery_failed", $"node {_nodeId} cannot be found: no operational resolver is configured");
+                return;
+            }
+
             StartCase(credentials, _channel);
             return;
         }
@@ -43,7 +50,8 @@ public sealed partial class CommissioningFlowActor
     private void NotResolved(ControllerCredentials credentials, string reason)
     {
         Timers.Cancel(StepTimer);
-        if (!_settings.FallBackToCommissioningAddress)
+        // Over BLE the commissioning address is no IP address: there is nothing to fall back to.
+        if (!_settings.FallBackToCommissioningAddress || _network is not null)
         {
             Fail("operational_discovery_failed", $"node {_nodeId} was not found: {reason}");
             return;
@@ -100,12 +108,12 @@ public sealed partial class CommissioningFlowActor
 
     private void SaveNode(IMatterChannel operational)
     {
-        // As the node actors report where a node answered (NodeSeen): "udp host:port".
-        string[] addresses = [.. new[] { operational.PeerDescription, _channel.PeerDescription }.Distinct()];
+        // As the node actors report where a node answered (NodeSeen): "udp host:port". A BLE link is no address to reach a node at.
+        string[] addresses = _network is null ? [.. new[] { operational.PeerDescription, _channel.PeerDescription }.Distinct()] : [operational.PeerDescription];
 
         var now = DateTimeOffset.UtcNow;
         var node = new NodeRecord(_nodeId, _initial.VendorId ?? _attested?.VendorId ?? 0, _initial.ProductId ?? _attested?.ProductId ?? 0,
-            _settings.Label, "udp", addresses, now, now);
+            _settings.Label, _network is null ? "udp" : "ble", addresses, now, now);
         _fabric.Tell(new AddNode(node));
         AwaitFabric<NodeSaved>(FlowStep.CommissioningComplete, _ =>
         {

@@ -32,7 +32,10 @@ public sealed partial class CommissioningFlowActor
 
             _initial = data;
             Line($"device vendor 0x{data.VendorId:X4}, product 0x{data.ProductId:X4}, fail-safe {data.FailSafeSeconds} s, {data.CommissionedFabrics} fabrics");
-            ArmFailSafe();
+            if (ChooseNetwork())
+            {
+                ArmFailSafe();
+            }
         });
 
     private void ArmFailSafe() => Request(FlowStep.ArmFailSafe, MatterProtocolId.InteractionModel, Invoke,
@@ -52,6 +55,12 @@ public sealed partial class CommissioningFlowActor
             _armed = true;
             Line($"fail-safe armed for {_initial.FailSafeSeconds} s");
             _step = FlowStep.SetRegulatoryConfig;
+            if (_network is not null)
+            {
+                SetRegulatoryConfig();
+                return;
+            }
+
             // On the network the device already has its network: matter.js skips this step too.
             Line("SetRegulatoryConfig skipped: the device is already on the IP network");
             RequestCertificate(1);
@@ -190,8 +199,7 @@ public sealed partial class CommissioningFlowActor
             }
 
             Line($"operational certificate added: node id {_nodeId}");
-            _fabric.Tell(GetControllerCredentials.Instance);
-            AwaitFabric<ControllerCredentials>(FlowStep.Case, FindNode);
+            AfterNoc();
         });
 
     /// <summary>The response command's fields, or null after failing the step with the device's status.</summary>

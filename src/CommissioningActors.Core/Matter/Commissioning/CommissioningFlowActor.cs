@@ -26,12 +26,13 @@ public sealed record FlowSettings
     public bool FallBackToCommissioningAddress { get; init; } = true;
 
     /// <summary>
-    /// Credentials for a device that is not on the IP network yet (commissioned over BLE): the flow sets the
-    /// regulatory config, adds this network and connects the device to it, then tells its report-to
+    /// Credentials for a device that is not on the IP network yet (commissioned over BLE): the flow picks the one
+    /// the device's NetworkCommissioning feature map supports, sets the regulatory config, adds that network and
+    /// connects the device to it, then tells its report-to
     /// <see cref="FlowLeftCommissioningLink"/> and finds the node operationally. Null: the device is already on
     /// the network (those steps are skipped). Secret: never logged.
     /// </summary>
-    public Storage.NetworkCredentials? Network { get; init; }
+    public CommissioningNetworks? Network { get; init; }
 
     /// <summary>
     /// The channel CASE uses to reach a node found at an operational address. Null: the commissioning channel
@@ -194,6 +195,8 @@ public sealed partial class CommissioningFlowActor : ReceiveActor, IWithTimers
         FlowStep.CsrRequest => "CSRRequest",
         FlowStep.AddTrustedRootCertificate => "AddTrustedRootCertificate",
         FlowStep.AddNoc => "AddNOC",
+        FlowStep.ConfigureNetwork => "configuring the network",
+        FlowStep.ConnectNetwork => "ConnectNetwork",
         FlowStep.Case => "CASE",
         _ => "CommissioningComplete",
     };

@@ -4,10 +4,20 @@ using CommissioningActors.Protocol.Matter.Tlv;
 namespace CommissioningActors.Core.Matter.Commissioning;
 
 /// <summary>What the initial read told us.</summary>
-public sealed record InitialData(ushort? VendorId, ushort? ProductId, ushort FailSafeSeconds, ulong? CommissionedFabrics);
+public sealed record InitialData(ushort? VendorId, ushort? ProductId, ushort FailSafeSeconds, ulong? CommissionedFabrics)
+{
+    /// <summary>BasicCommissioningInfo.MaxCumulativeFailsafeSeconds: no re-arm may reach past it.</summary>
+    public ushort? MaxCumulativeFailSafeSeconds { get; init; }
+
+    /// <summary>GeneralCommissioning LocationCapability (0 indoor, 1 outdoor, 2 either).</summary>
+    public byte? LocationCapability { get; init; }
+
+    /// <summary>The root NetworkCommissioning FeatureMap (Wi-Fi 0x1, Thread 0x2, Ethernet 0x4); null when the device has none.</summary>
+    public uint? NetworkFeatures { get; init; }
+}
 
 /// <summary>The Interaction Model payloads of the flow: built and parsed here, pure, so the actor only sequences.</summary>
-public static class FlowPayloads
+public static partial class FlowPayloads
 {
     public const uint GeneralCommissioning = 0x30;
     public const uint OperationalCredentials = 0x3E;
@@ -19,7 +29,9 @@ public static class FlowPayloads
             new AttributePath(0, BasicInformation, 2),
             new AttributePath(0, BasicInformation, 4),
             new AttributePath(0, GeneralCommissioning, 1),
+            new AttributePath(0, GeneralCommissioning, 3),
             new AttributePath(0, OperationalCredentials, 3),
+            new AttributePath(0, NetworkCommissioning, FeatureMapAttribute),
         ],
         FabricFiltered: true).Encode();
 
@@ -34,6 +46,9 @@ public static class FlowPayloads
         ushort? vendor = null, product = null;
         ushort failSafe = DefaultFailSafeSeconds;
         ulong? fabrics = null;
+        ushort? maxCumulative = null;
+        byte? location = null;
+        uint? features = null;
         foreach (var data in report.Value!.AttributeReports.Select(r => r.Data).OfType<AttributeDataIB>())
         {
             switch ((data.Path.Cluster, data.Path.Attribute))
@@ -46,6 +61,13 @@ public static class FlowPayloads
                     break;
                 case (GeneralCommissioning, 1) when data.Data[0]?.AsUnsigned() is { } seconds and > 0 and <= ushort.MaxValue:
                     failSafe = (ushort)seconds;
+                    maxCumulative = data.Data[1]?.AsUnsigned() is { } max and > 0 and <= ushort.MaxValue ? (ushort)max : null;
+                    break;
+                case (GeneralCommissioning, 3) when data.Data.AsUnsigned() is { } capability and <= 2:
+                    location = (byte)capability;
+                    break;
+                case (NetworkCommissioning, FeatureMapAttribute) when data.Data.AsUnsigned() is { } map and <= uint.MaxValue:
+                    features = (uint)map;
                     break;
                 case (OperationalCredentials, 3):
                     fabrics = data.Data.AsUnsigned();
@@ -53,7 +75,12 @@ public static class FlowPayloads
             }
         }
 
-        return (new InitialData(vendor, product, failSafe, fabrics), null);
+        return (new InitialData(vendor, product, failSafe, fabrics)
+        {
+            MaxCumulativeFailSafeSeconds = maxCumulative,
+            LocationCapability = location,
+            NetworkFeatures = features,
+        }, null);
     }
 
     public static byte[] Invoke(uint cluster, uint command, params (byte Tag, TlvValue Value)[] fields) =>
