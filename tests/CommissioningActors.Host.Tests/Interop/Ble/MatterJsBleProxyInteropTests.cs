@@ -19,6 +19,9 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
     /// <summary>What the device serves on C3: a TLV struct as real devices serve there (a rotating id).</summary>
     private static readonly byte[] AdditionalData = [0x15, 0x30, 0x00, 0x04, 0xDE, 0xAD, 0xBE, 0xEF, 0x18];
 
+    /// <summary>Test hosts stop at the BTP handshake unless told to commission over the link.</summary>
+    private const string CommissionOverBle = "commissioning.attempt.commission-over-ble = on";
+
     [Fact]
     public async Task The_service_finds_the_device_through_ble_reads_c3_and_opens_btp_with_matter_js()
     {
@@ -62,11 +65,30 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         Assert.DoesNotContain(lines, l => l.Contains("20202023", StringComparison.Ordinal) || l.Contains(device.ManualPairingCode, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Without_network_credentials_the_job_fails_before_the_device_is_connected()
+    {
+        await using var host = await TestHost.StartWithoutNetworkCredentialsAsync(CommissionOverBle);
+        await using var device = await MatterJsBleProxyDevice.StartAsync(host.Ble, new MatterJsBleProxyDeviceOptions
+        {
+            Passcode = 20202024,
+            Discriminator = 3211,
+        });
+        await using var client = await host.ConnectControllerAsync();
+
+        var (verdict, lines) = await CommissionAsync(client, device.ManualPairingCode);
+
+        Assert.True((string?)verdict["event"] == "job_failed", verdict.ToJsonString() + "\n" + string.Join('\n', lines));
+        Assert.Equal("network_credentials_missing", (string?)verdict["data"]!["error_code"]);
+        // The verdict is final: the device, advertising all along, was never connected, so no slot was spent.
+        Assert.DoesNotContain(device.Events, e => JsonLineProcess.Is(e, "connected"));
+    }
+
     /// <param name="concurrent">
     /// False: the device cannot hold BLE and Wi-Fi at once and drops the link itself after ConnectNetwork, which is
     /// success, not failure.
     /// </param>
-    [Theory(Skip = "needs BLE commissioning in main (bleflow): the job today ends at the BTP handshake")]
+    [Theory(Skip = "service bug: CommissioningFlowActor.LeaveCommissioningLink sends CloseSession over PASE before CommissioningComplete; when it reaches the device (racy, about 1 run in 4) matter.js expires its fail-safe, drops the fabric and CASE fails with NoSharedTrustRoots")]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_matter_js_device_behind_the_proxy_is_commissioned_over_ble_joins_wifi_and_is_reached_over_case(bool concurrent)
