@@ -16,11 +16,16 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>What the device serves on C3: a TLV struct as real devices serve there (a rotating id).</summary>
+    private static readonly byte[] AdditionalData = [0x15, 0x30, 0x00, 0x04, 0xDE, 0xAD, 0xBE, 0xEF, 0x18];
+
+    /// <summary>Test hosts stop at the BTP handshake unless told to commission over the link.</summary>
+    private const string CommissionOverBle = "commissioning.attempt.commission-over-ble = on";
+
     [Fact]
     public async Task The_service_finds_the_device_through_ble_reads_c3_and_opens_btp_with_matter_js()
     {
-        // Additional data on C3, flagged in the advertisement: a TLV struct as real devices serve (rotating id).
-        byte[] additional = [0x15, 0x30, 0x00, 0x04, 0xDE, 0xAD, 0xBE, 0xEF, 0x18];
+        byte[] additional = AdditionalData;
         await using var host = await TestHost.StartAsync();
         await using var device = await MatterJsBleProxyDevice.StartAsync(host.Ble, new MatterJsBleProxyDeviceOptions
         {
@@ -57,16 +62,33 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         // The job gives the link back: our central disconnects it (the device did not drop it).
         var disconnected = await device.WaitForEventAsync("disconnected", timeout: TimeSpan.FromSeconds(30));
         Assert.Equal("central", disconnected.GetProperty("by").GetString());
-        output.WriteLine(string.Join('\n', device.Events));
-        output.WriteLine(device.Process.StderrTail);
         Assert.DoesNotContain(lines, l => l.Contains("20202023", StringComparison.Ordinal) || l.Contains(device.ManualPairingCode, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_network_credentials_the_job_fails_before_the_device_is_connected()
+    {
+        await using var host = await TestHost.StartWithoutNetworkCredentialsAsync(CommissionOverBle);
+        await using var device = await MatterJsBleProxyDevice.StartAsync(host.Ble, new MatterJsBleProxyDeviceOptions
+        {
+            Passcode = 20202024,
+            Discriminator = 3211,
+        });
+        await using var client = await host.ConnectControllerAsync();
+
+        var (verdict, lines) = await CommissionAsync(client, device.ManualPairingCode);
+
+        Assert.True((string?)verdict["event"] == "job_failed", verdict.ToJsonString() + "\n" + string.Join('\n', lines));
+        Assert.Equal("network_credentials_missing", (string?)verdict["data"]!["error_code"]);
+        // The verdict is final: the device, advertising all along, was never connected, so no slot was spent.
+        Assert.DoesNotContain(device.Events, e => JsonLineProcess.Is(e, "connected"));
     }
 
     /// <param name="concurrent">
     /// False: the device cannot hold BLE and Wi-Fi at once and drops the link itself after ConnectNetwork, which is
     /// success, not failure.
     /// </param>
-    [Theory(Skip = "needs BLE commissioning in main (btplink + bleflow): the job today ends at the BTP handshake")]
+    [Theory(Skip = "service bug: CommissioningFlowActor.LeaveCommissioningLink sends CloseSession over PASE before CommissioningComplete; when it reaches the device (racy, about 1 run in 4) matter.js expires its fail-safe, drops the fabric and CASE fails with NoSharedTrustRoots")]
     [InlineData(true)]
     [InlineData(false)]
     public async Task A_matter_js_device_behind_the_proxy_is_commissioned_over_ble_joins_wifi_and_is_reached_over_case(bool concurrent)
@@ -81,8 +103,13 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
             Passcode = 20202041,
             Discriminator = 1041,
             ConcurrentConnection = concurrent,
+            AdditionalData = AdditionalData,
             Network = network,
         });
+        var advertised = await device.WaitForEventAsync("advertising", also: e => e.GetProperty("active").GetBoolean());
+        // matter.js's own BLE advertisement: opcode 0, discriminator 1041 + version 0, vendor 0xFFF1, product 0x8000,
+        // flags 1 (additional data on C3).
+        Assert.Equal("001104f1ff008001", advertised.GetProperty("serviceData").GetString());
         await using var client = await service.ConnectControllerAsync();
         var stored = await client.CommandAsync("w", "set_wifi_credentials", new JsonObject { ["ssid"] = ssid, ["credentials"] = password });
         Assert.True(stored["error_code"] is null, stored.ToJsonString());
@@ -101,6 +128,13 @@ public sealed class MatterJsBleProxyInteropTests(ITestOutputHelper output)
         var result = verdict["data"]!["result"]!;
         Assert.Equal("ble", (string?)result["transport"]);
         var nodeId = (ulong)result["node_id"]!;
+
+        // Over BLE: C3 read (the advertisement flagged it), then the BTP session matter.js's BtpSessionHandler answered.
+        Assert.Equal(AdditionalData.Length, (await device.WaitForEventAsync("c3-read")).GetProperty("length").GetInt32());
+        Assert.Contains(lines, l => l.Contains($"Read {AdditionalData.Length} byte(s) of additional data (C3)", StringComparison.Ordinal));
+        var opened = await device.WaitForEventAsync("btp", also: e => e.GetProperty("action").GetString() == "opened");
+        Assert.Contains(lines, l => l.StartsWith("BTP session open", StringComparison.Ordinal)
+            && l.Contains($"segment {opened.GetProperty("segment").GetInt32()}, window {opened.GetProperty("window").GetInt32()}", StringComparison.Ordinal));
 
         // The device got our Wi-Fi network (the password's hash: it is never printed) and was told to connect.
         var added = await device.WaitForEventAsync("network", also: e => e.GetProperty("action").GetString() == "added");
