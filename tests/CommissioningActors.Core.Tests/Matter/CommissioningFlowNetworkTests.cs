@@ -73,6 +73,10 @@ public sealed class CommissioningFlowNetworkTests() : TestKit(StoreDispatcher), 
         Assert.Contains("fail-safe re-armed for 100 s to cover ConnectNetwork, operational discovery, CASE and CommissioningComplete", lines);
         Assert.Contains("the device joined Wi-Fi network \"home-net\"", lines);
         Assert.DoesNotContain(Password, string.Join("\n", lines) + outcome);
+
+        // PASE ends with the link, silently: a CloseSession before CommissioningComplete makes matter.js drop the
+        // new fabric. The flow has stopped, so every session it had has stopped too (and handled what it was told).
+        Assert.Equal(0, device.PaseCloseSessions);
     }
 
     [Fact]
@@ -183,7 +187,7 @@ public sealed class CommissioningFlowNetworkTests() : TestKit(StoreDispatcher), 
             Resolver = resolver,
             Network = networks,
             OperationalChannel = address => new UdpMatterChannel(ActorRefs.Nobody, address),
-            PaseSession = (_, owner, _, _) => Props.Create(() => new ScriptedSession(owner, device.Ready(2), device.Answer)),
+            PaseSession = (_, owner, _, _) => Props.Create(() => new ScriptedSession(owner, device.Ready(2), device.Answer, device.PaseClosedBySession)),
             CaseSession = (channel, owner, credentials, nodeId, _) =>
             {
                 cases.Ref.Tell(new CaseRequested(((UdpMatterChannel)channel).Peer, nodeId));

@@ -30,6 +30,7 @@ public sealed class FakeCommissionee : IDisposable
     private readonly byte[] _pai;
     private readonly List<string> _commands = [];
     private int _disarms;
+    private int _paseCloseSessions;
 
     public FakeCommissionee()
     {
@@ -74,6 +75,11 @@ public sealed class FakeCommissionee : IDisposable
             }
         }
     }
+
+    /// <summary>How many PASE sessions were ended with a CloseSession (a matter.js device then drops an uncommitted fabric).</summary>
+    public int PaseCloseSessions => Volatile.Read(ref _paseCloseSessions);
+
+    public void PaseClosedBySession() => Interlocked.Increment(ref _paseCloseSessions);
 
     /// <summary>How many ArmFailSafe(0) (disarm) the device was sent.</summary>
     public int Disarms => Volatile.Read(ref _disarms);
@@ -228,7 +234,7 @@ public sealed class ScriptedSession : ReceiveActor
     private readonly IActorRef _owner;
     private readonly object _established;
 
-    public ScriptedSession(IActorRef owner, object established, Func<SendRequest, object> answer)
+    public ScriptedSession(IActorRef owner, object established, Func<SendRequest, object> answer, Action? closedBySession = null)
     {
         _owner = owner;
         _established = established;
@@ -243,7 +249,11 @@ public sealed class ScriptedSession : ReceiveActor
 
             Sender.Tell(reply);
         });
-        Receive<CloseSecureSession>(_ => Context.Stop(Self));
+        Receive<CloseSecureSession>(_ =>
+        {
+            closedBySession?.Invoke();
+            Context.Stop(Self);
+        });
     }
 
     protected override void PreStart()

@@ -228,7 +228,9 @@ public sealed partial class CommissioningFlowActor
 
     /// <summary>
     /// The commissioning link is no longer needed: end PASE (it cannot re-arm or disarm any more once the link goes)
-    /// and tell the owner, who releases the link and its slot, then find the node on the network.
+    /// and tell the owner, who releases the link and its slot, then find the node on the network. PASE is stopped
+    /// without a CloseSession: a device that receives CloseSession before CommissioningComplete may end the
+    /// fail-safe and drop the new fabric (matter.js does), and the link's release races that message anyway.
     /// </summary>
     private void LeaveCommissioningLink(string why)
     {
@@ -237,7 +239,7 @@ public sealed partial class CommissioningFlowActor
         if (!_session.IsNobody())
         {
             Context.Unwatch(_session);
-            _session.Tell(CloseSecureSession.Instance);
+            Context.Stop(_session);
             _session = ActorRefs.Nobody;
         }
 
