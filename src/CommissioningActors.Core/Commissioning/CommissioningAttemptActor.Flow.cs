@@ -1,3 +1,4 @@
+using Akka.Event;
 using Akka.Actor;
 using CommissioningActors.Core.Connections;
 using CommissioningActors.Core.Discovery;
@@ -55,6 +56,8 @@ public sealed partial class CommissioningAttemptActor
         {
             if (_winner is null)
             {
+                // The link already went (the device dropped it while switching networks): nothing holds a slot.
+                Sender.Tell(CommissioningLinkReleased.Instance);
                 return;
             }
 
@@ -111,6 +114,10 @@ public sealed partial class CommissioningAttemptActor
         }
 
         Output($"BLE link to {link} released: its connection slot is back in the pool");
+        _flow?.Tell(CommissioningLinkReleased.Instance);
+        // In the service log too: the slot goes back before CASE starts, which a reader of the log can check.
+        Logging.GetLogger(Context).Info("BLE link to {0} released after ConnectNetwork: its connection slot is back in the pool before CASE",
+            Protocol.Text.PeerText.Escape(link, 128));
         FlushHeldLines();
     }
 

@@ -93,7 +93,11 @@ public sealed class DiscoveryRegistryActor : ReceiveActor, IWithTimers
             Context.Watch(Sender);
             Sender.Tell(new MatchingDevices(_seen.Values.Where(d => d.Matter?.Matches(watch.Discriminator, watch.IsShort) == true).ToList()));
         });
-        Receive<UnwatchDevice>(_ => _watchers.Remove(Sender));
+        // A block body: a lambda returning bool would be Akka's "handled?" overload, and a second unwatch unhandled.
+        Receive<UnwatchDevice>(_ =>
+        {
+            _watchers.Remove(Sender);
+        });
         Receive<FlushLogSummary>(_ =>
         {
             var suppressed = _logBudget.TakeSuppressed();

@@ -1,3 +1,4 @@
+using Akka.TestKit;
 using System.Net;
 using System.Runtime.Versioning;
 using System.Text;
@@ -195,6 +196,16 @@ public sealed class CommissioningFlowNetworkTests() : TestKit(StoreDispatcher), 
             },
         };
         _fabric ??= Sys.ActorOf(FabricActor.Props(new FabricStore(ServiceDatabase.Open(_directory))));
+        // As the BLE attempt does once the link has stopped: the flow waits for this before CASE.
+        SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (message is FlowLeftCommissioningLink)
+            {
+                sender.Tell(CommissioningLinkReleased.Instance);
+            }
+
+            return AutoPilot.KeepRunning;
+        }));
         var flow = Sys.ActorOf(CommissioningFlowActor.Props(new BleLink(), 20202021, _fabric, device.Trust, TestActor, settings));
         Watch(flow);
         return new Run(flow, resolver, cases);

@@ -245,6 +245,23 @@ public sealed partial class CommissioningFlowActor
 
         _reportTo.Tell(new FlowLeftCommissioningLink(FlowStep.ConnectNetwork));
         _step = FlowStep.Case;
-        FindNodeWithCredentials();
+
+        // CASE starts once the owner says the link and its slot are gone (bounded: a slow owner only delays CASE).
+        var id = ++_requestId;
+        Timers.StartSingleTimer(StepTimer, new StepTimedOut(id), _settings.LinkReleaseTimeout);
+        Become(() =>
+        {
+            Receive<CommissioningLinkReleased>(_ =>
+            {
+                Timers.Cancel(StepTimer);
+                FindNodeWithCredentials();
+            });
+            Receive<StepTimedOut>(t => t.RequestId == id, _ =>
+            {
+                Line($"the commissioning link was not reported released within {_settings.LinkReleaseTimeout.TotalSeconds:0.#} s; going on");
+                FindNodeWithCredentials();
+            });
+            ReceiveAny(_ => { });
+        });
     }
 }

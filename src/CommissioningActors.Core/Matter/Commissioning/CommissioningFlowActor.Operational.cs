@@ -1,3 +1,4 @@
+using Akka.Event;
 using Akka.Actor;
 using CommissioningActors.Core.Matter.Fabric;
 using CommissioningActors.Core.Matter.Resolution;
@@ -65,6 +66,7 @@ public sealed partial class CommissioningFlowActor
     {
         _step = FlowStep.Case;
         Line($"establishing CASE with node {_nodeId} at {channel.PeerDescription}");
+        Logging.GetLogger(Context).Info("Establishing CASE with node {0} at {1}", _nodeId, channel.PeerDescription);
         var options = new SecureSessionOptions { EstablishTimeout = CaseTimeout };
         var id = ++_requestId;
         _caseSession = Context.ActorOf(_settings.CaseSession?.Invoke(channel, Self, credentials, _nodeId, options)

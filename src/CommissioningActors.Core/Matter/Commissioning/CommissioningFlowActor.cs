@@ -40,6 +40,9 @@ public sealed record FlowSettings
     /// </summary>
     public Func<System.Net.IPEndPoint, IMatterChannel>? OperationalChannel { get; init; }
 
+    /// <summary>How long the flow waits for <see cref="CommissioningLinkReleased"/> before it goes on to CASE anyway.</summary>
+    public TimeSpan LinkReleaseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The node's label in the registry.</summary>
     public string? Label { get; init; }
 

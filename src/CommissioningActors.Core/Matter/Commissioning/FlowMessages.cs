@@ -43,6 +43,16 @@ public sealed record FlowFailed(FlowStep Step, string ErrorCode, string Reason, 
 public sealed record FlowLeftCommissioningLink(FlowStep Step);
 
 /// <summary>
+/// The owner's answer to <see cref="FlowLeftCommissioningLink"/>: the link is gone and its slot is back in the pool.
+/// The flow waits for it (bounded by <see cref="FlowSettings.LinkReleaseTimeout"/>) before CASE, so the slot is
+/// really free before CASE starts, not only reported so.
+/// </summary>
+public sealed record CommissioningLinkReleased
+{
+    public static readonly CommissioningLinkReleased Instance = new();
+}
+
+/// <summary>
 /// Stop the flow where it is (the job was cancelled or timed out): an armed fail-safe is first disarmed (bounded by
 /// the disarm timeout), then the flow reports <see cref="FlowFailed"/> with <paramref name="ErrorCode"/> and stops.
 /// </summary>

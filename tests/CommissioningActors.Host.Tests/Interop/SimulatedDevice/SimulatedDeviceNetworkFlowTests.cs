@@ -113,6 +113,16 @@ public sealed class SimulatedDeviceNetworkFlowTests() : Akka.TestKit.Xunit2.Test
             OperationalChannel = address => new UdpMatterChannel(transport, address),
         };
         // UDP stands in for the BTP link: the steps over it are the same.
+        // As the BLE attempt does once the link has stopped: the flow waits for this before CASE.
+        SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+        {
+            if (message is FlowLeftCommissioningLink)
+            {
+                sender.Tell(CommissioningLinkReleased.Instance);
+            }
+
+            return AutoPilot.KeepRunning;
+        }));
         var flow = Sys.ActorOf(CommissioningFlowActor.Props(new UdpMatterChannel(transport, endPoint), passcode, fabric, trust, TestActor, settings));
         Watch(flow);
         var messages = new List<object>();
