@@ -28,7 +28,7 @@ public static class SoakBenchmark
 
         var http = new Uri($"http://127.0.0.1:{StormBenchmark.FreePort()}");
         // Default limits (the point of the soak); only the log level is lowered so the console stays readable.
-        using var host = StormBenchmark.StartHost(hostDll, http, "akka.loglevel = WARNING");
+        using var host = StormBenchmark.StartHost(hostDll, http, "akka.loglevel = WARNING\ncommissioning.attempt.commission-over-ble = off");
         try
         {
             return await SoakAsync(options, host, http, duration, interval);

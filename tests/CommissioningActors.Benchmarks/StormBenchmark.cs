@@ -93,6 +93,9 @@ public static class StormBenchmark
     private static string Hocon(int gateSlots, int devices, string policy) => string.Join('\n',
         $"commissioning.gate.slots = {gateSlots}",
         $"commissioning.attempt.connect-policy = {policy}",
+        // The storm measures slot orchestration up to the open BTP session: the harness's own simulated proxies
+        // run in another process, so their devices cannot register operational addresses with this host.
+        "commissioning.attempt.commission-over-ble = off",
         // A connect to a rotated-away address holds its slot until this timeout (unless it fails fast).
         "commissioning.connection.connect-timeout = 2s",
         // Every job is queued at once: waits and attempts must outlast the whole storm, or they fail by timeout.
