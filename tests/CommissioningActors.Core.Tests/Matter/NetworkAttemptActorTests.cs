@@ -151,13 +151,13 @@ public sealed class NetworkAttemptActorTests : TestKit, IDisposable
     public void The_deadline_after_the_fail_safe_is_armed_disarms_it_and_names_the_step()
     {
         using var device = new FakeCommissionee();
-        var attempt = Start(new NetworkTarget(Device), timeout: TimeSpan.FromSeconds(2), flow: Scripted(device, _ => true), trust: device.Trust);
+        var attempt = Start(new NetworkTarget(Device), timeout: TimeSpan.FromSeconds(6), flow: Scripted(device, _ => true), trust: device.Trust);
         _fabric.ExpectMsg<AllocateNodeId>(Wait); // never answered: the attempt's deadline ends it
 
         var (lines, outcome) = CollectJob();
         var failed = Assert.IsType<AttemptFailed>(outcome);
         Assert.Equal("timeout", failed.ErrorCode);
-        Assert.Equal("commissioning did not finish within 2 s; stopped at CSRRequest", failed.Message);
+        Assert.Equal("commissioning did not finish within 6 s; stopped at CSRRequest", failed.Message);
         Assert.Contains("fail-safe disarmed: the device is commissionable again", lines);
         Assert.Equal(1, device.Disarms);
         ExpectTerminated(attempt);
