@@ -11,17 +11,15 @@ namespace CommissioningActors.Core.Commissioning;
 /// <summary>
 /// Commissioning over the winning BLE link: the losers are cancelled, the winner carries a
 /// <see cref="CommissioningFlowActor"/> (PASE and the BLE steps), and is released as soon as the flow leaves it
-/// (after ConnectNetwork), so its slot is back in the pool before CASE runs over UDP. The job's output shows the
-/// release before any later flow line: lines that arrive in between are held until the winner has stopped.
+/// (after ConnectNetwork): once the winner has stopped the flow is told <see cref="CommissioningLinkReleased"/>, and
+/// only then runs CASE over UDP, so the slot is back in the pool before CASE starts (and the output says so first).
 /// </summary>
 public sealed partial class CommissioningAttemptActor
 {
-    private const int MaxHeldLines = 64;
-
     private IActorRef? _flow;
     private IActorRef? _winner;
     private ConnectionEstablished? _established;
-    private List<string>? _held;
+    private bool _leftLink;
     private AttemptOutcome? _aborting;
 
     private void StartFlow(ConnectionEstablished established, IMatterChannel channel)
@@ -51,7 +49,7 @@ public sealed partial class CommissioningAttemptActor
 
     private void Flowing()
     {
-        Receive<FlowLine>(line => FlowOutput(line.Text));
+        Receive<FlowLine>(line => Output(line.Text));
         Receive<FlowLeftCommissioningLink>(_ =>
         {
             if (_winner is null)
@@ -61,7 +59,7 @@ public sealed partial class CommissioningAttemptActor
                 return;
             }
 
-            _held = [];
+            _leftLink = true;
             _winner.Tell(new CancelConnection("the device left BLE for its network"));
         });
         Receive<FlowSucceeded>(succeeded =>
@@ -106,7 +104,7 @@ public sealed partial class CommissioningAttemptActor
 
         _winner = null;
         var link = $"{_established!.Address} via {_established.ProxyId}";
-        if (_held is null)
+        if (!_leftLink)
         {
             // The flow's session sees the channel close and fails its step.
             Output($"BLE link to {link} closed before the device left it");
@@ -118,7 +116,6 @@ public sealed partial class CommissioningAttemptActor
         // In the service log too: the slot goes back before CASE starts, which a reader of the log can check.
         Logging.GetLogger(Context).Info("BLE link to {0} released after ConnectNetwork: its connection slot is back in the pool before CASE",
             Protocol.Text.PeerText.Escape(link, 128));
-        FlushHeldLines();
     }
 
     /// <summary>The job's timeout or cancel: the flow disarms the device's fail-safe where it can, bounded, then the attempt ends.</summary>
@@ -138,32 +135,6 @@ public sealed partial class CommissioningAttemptActor
         };
         _flow.Tell(new AbortFlow(code, reason));
         Timers.StartSingleTimer(nameof(AbortTimedOut), AbortTimedOut.Instance, _matter!.Flow.DisarmTimeout + TimeSpan.FromSeconds(2));
-    }
-
-    private void FlowOutput(string line)
-    {
-        if (_held is not null && _winner is not null && _held.Count < MaxHeldLines)
-        {
-            _held.Add(line);
-            return;
-        }
-
-        Output(line);
-    }
-
-    private void FlushHeldLines()
-    {
-        if (_held is null)
-        {
-            return;
-        }
-
-        var held = _held;
-        _held = null;
-        foreach (var line in held)
-        {
-            Output(line);
-        }
     }
 
     private sealed record AbortTimedOut

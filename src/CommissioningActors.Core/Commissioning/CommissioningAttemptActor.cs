@@ -213,7 +213,6 @@ public sealed partial class CommissioningAttemptActor : ReceiveActor, IWithTimer
         }
 
         _ended = true;
-        FlushHeldLines();
         if (outcome is AttemptFailed failed)
         {
             outcome = failed with { Message = PeerText.Escape(failed.Message, MaxLine) };
