@@ -187,13 +187,27 @@ internal sealed class GattServer(
         }
 
         var handle = (ushort)connection.Handle;
-        var btp = new DeviceBtp(connection, async packet =>
+        async Task Indicate(byte[] packet)
         {
             if (slots.IsLive(connection))
             {
                 await socket.SendAsync(new BinaryFrame(BinaryOpcode.Notification, handle, packet)).ConfigureAwait(false);
             }
-        }, options.DeviceLinks, reason => drop(connection, reason), log);
+        }
+
+        Func<byte[], Task> indicate = Indicate;
+        if (options.Latencies.DelaysBtpPackets)
+        {
+            var downlink = new RadioLane(latencies.BtpPacket, log);
+            indicate = packet =>
+            {
+                downlink.Send(() => Indicate(packet));
+                return Task.CompletedTask;
+            };
+            connection.Uplink = new RadioLane(latencies.BtpPacket, log);
+        }
+
+        var btp = new DeviceBtp(connection, indicate, options.DeviceLinks, reason => drop(connection, reason), log);
         connection.Btp = btp;
         return async () =>
         {
@@ -225,6 +239,12 @@ internal sealed class GattServer(
             // A handshake request may also arrive as a binary write to C1.
             var btp = connection.Btp;
             send = btp is null ? AcceptWrite(connection, frame.Payload) : () => btp.ReceiveAsync(frame.Payload);
+            if (btp is not null && connection.Uplink is { } uplink)
+            {
+                // Over the simulated air: delivered later, in order, without holding up the socket's receive loop.
+                uplink.Send(() => btp.ReceiveAsync(frame.Payload));
+                send = null;
+            }
         }
 
         if (send is not null)

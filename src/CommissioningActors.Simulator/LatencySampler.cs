@@ -11,6 +11,8 @@ internal sealed class LatencySampler(SimulatorLatencies latencies)
 
     public TimeSpan BtpHandshake() => Draw(latencies.BtpHandshakeDistribution, latencies.BtpHandshake);
 
+    public TimeSpan BtpPacket() => Draw(latencies.BtpPacketDistribution, latencies.BtpPacket);
+
     /// <summary>A uniform integer in [-range, +range].</summary>
     public int Spread(int range)
     {

@@ -3,7 +3,7 @@ using CommissioningActors.Simulator.Matter;
 
 // Standalone simulated BLE proxy: dials a server's /ble endpoint and plays the default Matter devices.
 const string Usage = "usage: CommissioningActors.Simulator --url ws://127.0.0.1:5580/ble [--slots N] [--announce-slots N] [--token T] [--name NAME]\n" +
-    "    [--fault STEP | --fault DISCRIMINATOR=STEP]... [--ble-after-network keep|drop]\n" +
+    "    [--fault STEP | --fault DISCRIMINATOR=STEP]... [--ble-after-network keep|drop] [--mdns INTERFACE[,INTERFACE...]]\n" +
     "  or: CommissioningActors.Simulator --matter-udp PORT [--passcode N] [--fault STEP]";
 
 Uri? url = null;
@@ -11,6 +11,7 @@ int? matterPort = null;
 var matterDevice = new SimulatedDeviceOptions { OnNetwork = true };
 var bleFaults = new Dictionary<ushort, DeviceFaultStep>();
 var afterNetwork = BleAfterNetwork.Keep;
+IReadOnlyList<string>? mdnsInterfaces = null;
 var options = new SimulatorOptions { Log = line => Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {line}") };
 for (var i = 0; i < args.Length; i++)
 {
@@ -61,6 +62,9 @@ for (var i = 0; i < args.Length; i++)
         case "--ble-after-network" when Enum.TryParse<BleAfterNetwork>(value, ignoreCase: true, out var after) && !char.IsAsciiDigit(value[0]):
             afterNetwork = after;
             break;
+        case "--mdns" when value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names:
+            mdnsInterfaces = names;
+            break;
         default:
             Console.Error.WriteLine($"bad argument: {arg} {value}\n{Usage}");
             return 2;
@@ -95,6 +99,22 @@ await using var fleet = new SimulatedMatterFleet(
     },
     options.Log);
 fleet.Announced += announcement => Console.WriteLine($"operational: {announcement}");
+
+// With --mdns the devices are also announced by mDNS on those interfaces (a service in another process finds
+// them by _matter._tcp); they listen on 127.0.0.1, so only name interfaces that reach this machine alone.
+using var responder = mdnsInterfaces is null ? null : StartResponder(mdnsInterfaces);
+if (mdnsInterfaces is not null && responder is null)
+{
+    return 1;
+}
+
+if (responder is not null)
+{
+    fleet.Announced += responder.Advertise;
+    fleet.Withdrawn += responder.Withdraw;
+    Console.WriteLine($"mDNS responder on {responder.Description}");
+}
+
 options = options with { DeviceLinks = fleet.Links };
 
 foreach (var device in options.Devices)
@@ -121,3 +141,16 @@ await using (proxy)
 }
 
 return 0;
+
+OperationalMdnsResponder? StartResponder(IReadOnlyList<string> interfaces)
+{
+    try
+    {
+        return OperationalMdnsResponder.Start(new CommissioningActors.Protocol.Mdns.MulticastDnsSettings(interfaces, Ipv4: true, Ipv6: false), options.Log);
+    }
+    catch (CommissioningActors.Protocol.Mdns.MulticastDnsUnavailableException e)
+    {
+        Console.Error.WriteLine($"mDNS is not available on {string.Join(", ", interfaces)}: {e.Message}");
+        return null;
+    }
+}

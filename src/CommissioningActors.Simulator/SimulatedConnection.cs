@@ -18,4 +18,7 @@ internal sealed class SimulatedConnection(int handle, string address, SimulatedD
 
     /// <summary>The BTP session, from the moment the handshake can be answered.</summary>
     public DeviceBtp? Btp { get; set; }
+
+    /// <summary>Server to device BTP packets over the simulated air; null = delivered at once.</summary>
+    public RadioLane? Uplink { get; set; }
 }

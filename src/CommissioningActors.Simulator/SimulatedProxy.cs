@@ -70,6 +70,9 @@ public sealed class SimulatedProxy : IAsyncDisposable
 
     public int LinkHoldsCompleted => _slots.LinkHoldsCompleted;
 
+    /// <summary>The last 16,384 completed links: device name and how long each held its slot (connect to link end).</summary>
+    public IReadOnlyList<(string Device, TimeSpan Hold)> LinkHolds => _slots.LinkHolds;
+
     public int ConnectsReceived => Volatile.Read(ref _connectsReceived);
     public int OutOfSlotsErrorsSent => _slots.OutOfSlotsRefusals;
     public int DisconnectsReceived => Volatile.Read(ref _disconnectsReceived);

@@ -59,6 +59,12 @@ public sealed record SimulatorLatencies
     public TimeSpan Gatt { get; init; } = TimeSpan.Zero;
     public TimeSpan BtpHandshake { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Air time of each BTP packet after the handshake, in either direction: one ATT write or indication, one at a
+    /// time per direction, in order. Zero (and no distribution) = packets pass at once.
+    /// </summary>
+    public TimeSpan BtpPacket { get; init; } = TimeSpan.Zero;
+
     /// <summary>How often advertisements repeat while scanning.</summary>
     public TimeSpan AdvertisementInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -66,6 +72,9 @@ public sealed record SimulatorLatencies
     public LatencyDistribution? ConnectDistribution { get; init; }
     public LatencyDistribution? GattDistribution { get; init; }
     public LatencyDistribution? BtpHandshakeDistribution { get; init; }
+    public LatencyDistribution? BtpPacketDistribution { get; init; }
+
+    internal bool DelaysBtpPackets => BtpPacketDistribution is not null || BtpPacket > TimeSpan.Zero;
 
     /// <summary>Seed for the draws, so a run can be repeated; null = a different sequence each run.</summary>
     public int? Seed { get; init; }

@@ -16,6 +16,9 @@ internal enum SlotRefusal
 /// </summary>
 internal sealed class SlotTable(int capacity)
 {
+    // Bounded: an embedded simulator runs as long as the host.
+    public const int MaxLinkHoldsKept = 16_384;
+
     private readonly object _gate = new();
     private readonly Dictionary<int, SimulatedConnection> _connections = [];
     private readonly HashSet<string> _addressesInUse = new(StringComparer.OrdinalIgnoreCase);
@@ -25,6 +28,7 @@ internal sealed class SlotTable(int capacity)
     private long _slotHoldTicks;
     private int _slotHoldsCompleted;
     private long _linkHoldTicks;
+    private readonly Queue<(string Device, TimeSpan Hold)> _linkHolds = new();
     private int _linkHoldsCompleted;
     private int _outOfSlotsRefusals;
     private int _nextHandle;
@@ -60,6 +64,12 @@ internal sealed class SlotTable(int capacity)
     public int LinkHoldsCompleted
     {
         get { lock (_gate) { return _linkHoldsCompleted; } }
+    }
+
+    /// <summary>The last <see cref="MaxLinkHoldsKept"/> completed links: device name and how long each held its slot.</summary>
+    public IReadOnlyList<(string Device, TimeSpan Hold)> LinkHolds
+    {
+        get { lock (_gate) { return [.. _linkHolds]; } }
     }
 
     public int OutOfSlotsRefusals
@@ -170,8 +180,14 @@ internal sealed class SlotTable(int capacity)
             _slotsInUse--;
             _addressesInUse.Remove(connection.Address);
             CountHold(connection.SlotTakenAt);
-            _linkHoldTicks += Stopwatch.GetTimestamp() - connection.SlotTakenAt;
+            var held = Stopwatch.GetTimestamp() - connection.SlotTakenAt;
+            _linkHoldTicks += held;
             _linkHoldsCompleted++;
+            _linkHolds.Enqueue((connection.Device.Name, Stopwatch.GetElapsedTime(0, held)));
+            if (_linkHolds.Count > MaxLinkHoldsKept)
+            {
+                _linkHolds.Dequeue();
+            }
         }
 
         // Outside the gate: the device is told its link is gone.

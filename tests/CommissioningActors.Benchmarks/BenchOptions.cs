@@ -16,6 +16,7 @@ public sealed record BenchOptions
           --connect-latency D     storm: simulator connect latency, e.g. lognormal:40,0.5,400 (ms)
           --gatt-latency D        storm: each GATT command, e.g. uniform:2-8
           --btp-latency D         storm: BTP handshake answer, e.g. uniform:10-30
+          --btp-packet-latency D  storm: air time of each BTP packet after the handshake, each way (default uniform:5-15)
           --seed N                storm: seed of the latency draws (default 42)
           --baseline-gate-slots N storm: gate slots of the ungated baseline (default 6, above the real 3)
           --lines N               followers/output: lines a job writes (quick 500,000 / 1,000,000; full 10,000,000)
@@ -34,6 +35,7 @@ public sealed record BenchOptions
     public LatencyDistribution ConnectLatency { get; init; } = LatencyDistribution.Parse("lognormal:40,0.5,400");
     public LatencyDistribution GattLatency { get; init; } = LatencyDistribution.Parse("uniform:2-8");
     public LatencyDistribution BtpLatency { get; init; } = LatencyDistribution.Parse("uniform:10-30");
+    public LatencyDistribution BtpPacketLatency { get; init; } = LatencyDistribution.Parse("uniform:5-15");
     public int Seed { get; init; } = 42;
     public int BaselineGateSlots { get; init; } = 6;
     public long? Lines { get; init; }
@@ -68,6 +70,7 @@ public sealed record BenchOptions
                 "--connect-latency" => o with { ConnectLatency = LatencyDistribution.Parse(Value()) },
                 "--gatt-latency" => o with { GattLatency = LatencyDistribution.Parse(Value()) },
                 "--btp-latency" => o with { BtpLatency = LatencyDistribution.Parse(Value()) },
+                "--btp-packet-latency" => o with { BtpPacketLatency = LatencyDistribution.Parse(Value()) },
                 "--seed" => o with { Seed = int.Parse(Value()) },
                 "--baseline-gate-slots" => o with { BaselineGateSlots = int.Parse(Value()) },
                 "--lines" => o with { Lines = long.Parse(Value()) },

@@ -7,17 +7,23 @@ using System.Text.Json.Nodes;
 using CommissioningActors.Benchmarks.Support;
 using CommissioningActors.Protocol.Matter;
 using CommissioningActors.Protocol.Matter.Btp;
+using CommissioningActors.Protocol.Mdns;
 using CommissioningActors.Simulator;
+using CommissioningActors.Simulator.Matter;
 
 namespace CommissioningActors.Benchmarks;
 
 /// <summary>
-/// Issues 6 and 11, benchmark 1: N commission_device jobs at once over real loopback WebSockets, against 4
+/// Issues 6, 10 and 11, benchmark 1: N commission_device jobs at once over real loopback WebSockets, against 4
 /// simulated proxies with 3 real slots each. Every device rotates its address honestly: it was heard at three
 /// addresses and is connectable only at the last; a connect to an older one fails device_not_found (half fast,
-/// half at the 2 s connect timeout, holding the slot). The host runs as its own process so its CPU time and
-/// RSS are its alone. Three runs on the same seed: all addresses at once (gated), one at a time with hedging
-/// (gated), and the ungated baseline (gate slots above the real ones, all at once).
+/// half at the 2 s connect timeout, holding the slot). Every device is a real Matter commissionee: PASE and the
+/// BLE steps run over BTP with a drawn air time per packet, then it joins the "network" (UDP on loopback),
+/// announces itself by mDNS and is reached over CASE; a job completes with the node on the host's fabric. The
+/// host runs as its own process so its CPU time and RSS are its alone; the whole storm runs in a private network
+/// namespace (<see cref="PrivateNetwork"/>) so mDNS works and stays on this machine. Three runs on the same seed:
+/// all addresses at once (gated), one at a time with hedging (gated), and the ungated baseline (gate slots above
+/// the real ones, all at once).
 /// </summary>
 public static class StormBenchmark
 {
@@ -33,7 +39,8 @@ public static class StormBenchmark
         var deadline = options.Full ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(60);
         var hostDll = options.HostDll ?? FindHostDll();
         Console.WriteLine($"storm: {devices} devices x {AddressesPerDevice} addresses, {Proxies} proxies x {RealSlots} slots; " +
-            $"connect {options.ConnectLatency}, gatt {options.GattLatency}, btp {options.BtpLatency} (ms), seed {options.Seed}");
+            $"connect {options.ConnectLatency}, gatt {options.GattLatency}, btp handshake {options.BtpLatency}, btp packet {options.BtpPacketLatency} (ms), " +
+            $"seed {options.Seed}; real commissioning over BTP, operational discovery by mDNS");
 
         var allAtOnce = await RunOnceAsync(options, hostDll, devices, RealSlots, "all-at-once", deadline);
         var hedged = await RunOnceAsync(options, hostDll, devices, RealSlots, "hedged", deadline);
@@ -42,9 +49,10 @@ public static class StormBenchmark
         var table = new Table($"storm: {devices} jobs over loopback WebSockets, {Proxies} proxies x {RealSlots} real slots, rotating devices",
             "figure", $"all at once ({RealSlots} gate slots)", $"hedged ({RealSlots} gate slots)",
             $"ungated ({options.BaselineGateSlots} gate slots)", "target (hedged)");
-        void Row(string name, Func<RunResult, object> value, string target) =>
+        void Row(string name, Func<StormRunResult, object> value, string target) =>
             table.Row(name, value(allAtOnce), value(hedged), value(baseline), target);
-        Row("jobs completed", r => r.Completed, $"{devices}");
+        Row("jobs completed (node on our fabric)", r => r.Completed, $"{devices}");
+        Row("nodes listed by get_nodes after the run", r => r.Nodes, $"{devices}");
         Row("jobs failed", r => r.Failed, "0");
         Row("jobs failed with out_of_connection_slots", r => r.FailedOnSlots, "0");
         Row("jobs hung (not terminal by the deadline)", r => r.Hung, "0");
@@ -57,6 +65,8 @@ public static class StormBenchmark
         Row("slot-hold bound (s) = every hold / 12 slots", r => r.IdealSeconds, "-");
         Row("makespan / slot-hold bound", r => r.Ratio, "-");
         Row("mean slot hold (ms)", r => r.MeanHoldMs, "-");
+        Row("slot hold per device p50 / p99 / max (ms)", r => r.LinkHold, "-");
+        Row("CASE began after the slot's release (jobs)", r => r.CaseOrder, "all");
         Row("peak slots in use per proxy", r => r.PeakPerProxy, $"<= {RealSlots}");
         Row("queue wait p50 (ms, slot_acquired waited_ms)", r => r.WaitP50, "-");
         Row("queue wait p99 (ms)", r => r.WaitP99, "-");
@@ -66,7 +76,9 @@ public static class StormBenchmark
         Console.WriteLine($"targets (hedged): connects/job <= 1.3 -> {(hedged.ConnectsPerJob <= 1.3 ? "met" : "MISSED")} ({hedged.ConnectsPerJob:0.00}); " +
             $"makespan <= 1.15 x physical ideal -> {(hedged.PhysicalRatio <= 1.15 ? "met" : "MISSED")} ({hedged.PhysicalRatio:0.000}); " +
             $"0 slot errors -> {(hedged.OutOfSlots == 0 ? "met" : "MISSED")}; no job hung -> {(hedged.Hung == 0 ? "met" : "MISSED")}; " +
-            $"baseline slot errors nonzero -> {(baseline.OutOfSlots > 0 ? "yes" : "NO")}");
+            $"baseline slot errors nonzero -> {(baseline.OutOfSlots > 0 ? "yes" : "NO")}; " +
+            $"every node on the fabric -> {(hedged.Nodes == devices ? "met" : "MISSED")}; " +
+            $"CASE after release -> {(hedged.CaseAfterRelease == hedged.CaseStarted && hedged.CaseStarted > 0 ? "met" : "MISSED")}");
 
         return new JsonObject
         {
@@ -79,6 +91,7 @@ public static class StormBenchmark
                 ["connect"] = options.ConnectLatency.ToString(),
                 ["gatt"] = options.GattLatency.ToString(),
                 ["btp_handshake"] = options.BtpLatency.ToString(),
+                ["btp_packet"] = options.BtpPacketLatency.ToString(),
                 ["seed"] = options.Seed,
             },
             ["stale_connect_fast_failure"] = StaleFastFailure,
@@ -93,9 +106,6 @@ public static class StormBenchmark
     private static string Hocon(int gateSlots, int devices, string policy) => string.Join('\n',
         $"commissioning.gate.slots = {gateSlots}",
         $"commissioning.attempt.connect-policy = {policy}",
-        // The storm measures slot orchestration up to the open BTP session: the harness's own simulated proxies
-        // run in another process, so their devices cannot register operational addresses with this host.
-        "commissioning.attempt.commission-over-ble = off",
         // A connect to a rotated-away address holds its slot until this timeout (unless it fails fast).
         "commissioning.connection.connect-timeout = 2s",
         // Every job is queued at once: waits and attempts must outlast the whole storm, or they fail by timeout.
@@ -117,7 +127,7 @@ public static class StormBenchmark
         "commissioning.discovery.announce-per-window = 1000000",
         "akka.loglevel = WARNING");
 
-    private static async Task<RunResult> RunOnceAsync(BenchOptions options, string hostDll, int deviceCount, int gateSlots, string policy,
+    private static async Task<StormRunResult> RunOnceAsync(BenchOptions options, string hostDll, int deviceCount, int gateSlots, string policy,
         TimeSpan deadline)
     {
         var port = FreePort();
@@ -137,7 +147,7 @@ public static class StormBenchmark
         }
     }
 
-    private static async Task<RunResult> StormAsync(BenchOptions options, HostProcess host, Uri http, int deviceCount, int gateSlots, TimeSpan deadline)
+    private static async Task<StormRunResult> StormAsync(BenchOptions options, HostProcess host, Uri http, int deviceCount, int gateSlots, TimeSpan deadline)
     {
         var pid = host.Process.Id;
         await using var rss = new RssSampler(pid, TimeSpan.FromMilliseconds(100));
@@ -145,6 +155,11 @@ public static class StormBenchmark
 
         var all = Devices(deviceCount);
         var proxies = new List<SimulatedProxy>();
+        // Fresh devices per run (each run's host has a new fabric); one mDNS responder announces those on the network.
+        await using var fleet = new SimulatedMatterFleet();
+        using var responder = OperationalMdnsResponder.Start(new MulticastDnsSettings(["lo"], Ipv4: true, Ipv6: false));
+        fleet.Announced += responder.Advertise;
+        fleet.Withdrawn += responder.Withdraw;
         var ws = new Uri($"ws://127.0.0.1:{http.Port}/ws");
         await using var controller = await WsClient.ConnectAsync(ws);
         var watch = new StormWatch();
@@ -152,6 +167,12 @@ public static class StormBenchmark
         var reader = Task.Run(() => ReadAsync(controller, watch, stop.Token));
         await controller.SendAsync("events", "subscribe_events");
         await controller.SendAsync("jobs", "follow_jobs");
+        // BLE commissioning needs network credentials before any connect (the devices join "bench-net").
+        await controller.SendAsync("wifi", "set_wifi_credentials", new JsonObject { ["ssid"] = "bench-net", ["credentials"] = "bench-password" });
+        if (!await StormWatch.WaitAsync(() => watch.Answered("wifi"), TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException("set_wifi_credentials was not answered");
+        }
 
         try
         {
@@ -165,11 +186,13 @@ public static class StormBenchmark
                     Name = $"bench-{p}",
                     ConnectionSlots = RealSlots,
                     Devices = seen,
+                    DeviceLinks = fleet.Links,
                     Latencies = new SimulatorLatencies
                     {
                         ConnectDistribution = options.ConnectLatency,
                         GattDistribution = options.GattLatency,
                         BtpHandshakeDistribution = options.BtpLatency,
+                        BtpPacketDistribution = options.BtpPacketLatency,
                         // Rescans repeat the current address; real proxies forward them too, but slower than the 1 s default.
                         AdvertisementInterval = AdvertisementInterval,
                         Seed = options.Seed + p,
@@ -232,12 +255,18 @@ public static class StormBenchmark
                 await Task.Delay(20);
             }
 
+            await controller.SendAsync("nodes", "get_nodes");
+            await StormWatch.WaitAsync(() => watch.Nodes >= 0, TimeSpan.FromSeconds(60));
+            var (caseAfterRelease, caseStarted) = watch.Case;
+            var perDevice = proxies.SelectMany(p => p.LinkHolds).GroupBy(h => h.Device)
+                .Select(g => g.Sum(h => h.Hold.TotalMilliseconds)).ToList();
+
             var hold = proxies.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.TotalSlotHoldTime);
             var linkHold = proxies.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.LinkHoldTime);
             var holds = proxies.Sum(p => p.SlotHoldsCompleted);
             var ideal = hold / (Proxies * RealSlots);
             rss.Sample();
-            return new RunResult(
+            return new StormRunResult(
                 GateSlots: gateSlots,
                 Jobs: deviceCount,
                 Completed: watch.Count("completed"),
@@ -258,7 +287,13 @@ public static class StormBenchmark
                 CpuSeconds: cpu,
                 PeakRssSampledMb: ProcStats.Mb(rss.PeakBytes),
                 PeakRssHwmMb: ProcStats.Mb(ProcStats.PeakRssBytes(pid)),
-                StillHeld: proxies.Sum(p => p.SlotsInUse));
+                StillHeld: proxies.Sum(p => p.SlotsInUse),
+                Nodes: watch.Nodes,
+                CaseAfterRelease: caseAfterRelease,
+                CaseStarted: caseStarted,
+                LinkHoldP50Ms: Stats.Percentile(perDevice, 50),
+                LinkHoldP99Ms: Stats.Percentile(perDevice, 99),
+                LinkHoldMaxMs: perDevice.Count == 0 ? double.NaN : perDevice.Max());
         }
         finally
         {
@@ -305,7 +340,7 @@ public static class StormBenchmark
                 .Select(k => string.Create(CultureInfo.InvariantCulture, $"D0:{i >> 8:X2}:{i & 0xFF:X2}:00:00:{k:X2}"))
                 .ToList();
             var payload = new SetupPayload(passcode, (ushort)i, false);
-            devices.Add((i, new SimulatedDevice($"Bench {i}", addresses, (ushort)i, 0xFFF1, 0x8001, passcode, SetupCode.ToManualCode(payload),
+            devices.Add((i, new SimulatedDevice($"Bench {i}", addresses, (ushort)i, 0xFFF1, 0x8000, passcode, SetupCode.ToManualCode(payload),
                 Rotation: new AddressRotation())));
             passcode++;
         }
@@ -413,183 +448,5 @@ public static class StormBenchmark
         public string Tail() => string.Join('\n', _tail);
 
         public void Dispose() => Process.Dispose();
-    }
-
-    /// <summary>Everything the controller socket tells us, folded as it arrives.</summary>
-    private sealed class StormWatch
-    {
-        private readonly object _sync = new();
-        private readonly Dictionary<string, (string Status, string? ErrorCode)> _terminal = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _jobs = new(StringComparer.Ordinal);
-        private readonly List<double> _waits = [];
-        private readonly Stopwatch _clock = new();
-        private int _sightings;
-        private TimeSpan _lastTerminal;
-
-        public int Sightings => Volatile.Read(ref _sightings);
-
-        public int Created
-        {
-            get { lock (_sync) { return _jobs.Count; } }
-        }
-
-        public int Terminal
-        {
-            get { lock (_sync) { return _terminal.Count; } }
-        }
-
-        public TimeSpan LastTerminal
-        {
-            get { lock (_sync) { return _lastTerminal; } }
-        }
-
-        public List<double> Waits
-        {
-            get { lock (_sync) { return [.. _waits]; } }
-        }
-
-        public void Start()
-        {
-            lock (_sync)
-            {
-                _clock.Start();
-            }
-        }
-
-        public int Count(string status)
-        {
-            lock (_sync)
-            {
-                return _terminal.Values.Count(t => t.Status == status);
-            }
-        }
-
-        public int FailedWith(string code)
-        {
-            lock (_sync)
-            {
-                return _terminal.Values.Count(t => t.Status == "failed" && t.ErrorCode == code);
-            }
-        }
-
-        public JsonObject FailureCodes()
-        {
-            lock (_sync)
-            {
-                var codes = new JsonObject();
-                foreach (var group in _terminal.Values.Where(t => t.Status != "completed").GroupBy(t => t.ErrorCode ?? t.Status))
-                {
-                    codes[group.Key] = group.Count();
-                }
-
-                return codes;
-            }
-        }
-
-        public void On(JsonObject frame)
-        {
-            var name = (string?)frame["event"];
-            var data = frame["data"] as JsonObject;
-            lock (_sync)
-            {
-                if (frame["result"] is JsonObject { } result && result["job_id"] is { } id && ((string?)frame["message_id"])?.StartsWith('c') == true)
-                {
-                    _jobs.Add((string)id!);
-                    return;
-                }
-
-                switch (name)
-                {
-                    case "device_discovered":
-                        _sightings++;
-                        break;
-                    case "slot_acquired" when _clock.IsRunning:
-                        _waits.Add((double)data!["waited_ms"]!);
-                        break;
-                    case "job_completed" or "job_failed" or "job_cancelled" when (string?)frame["message_id"] == "jobs":
-                        var job = (string)data!["job_id"]!;
-                        if (_terminal.TryAdd(job, ((string)data["status"]!, (string?)data["error_code"])))
-                        {
-                            _lastTerminal = _clock.Elapsed;
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        public static async Task<bool> WaitAsync(Func<bool> done, TimeSpan within)
-        {
-            var watch = Stopwatch.StartNew();
-            while (!done())
-            {
-                if (watch.Elapsed > within)
-                {
-                    return false;
-                }
-
-                await Task.Delay(10);
-            }
-
-            return true;
-        }
-    }
-
-    private sealed record RunResult(
-        int GateSlots,
-        int Jobs,
-        int Completed,
-        int Failed,
-        int FailedOnSlots,
-        JsonObject FailureCodes,
-        int Hung,
-        int OutOfSlots,
-        double MakespanSeconds,
-        double IdealSeconds,
-        double PhysicalIdealSeconds,
-        int Holds,
-        double MeanHoldMs,
-        double ConnectsPerJob,
-        int[] Peaks,
-        double WaitP50,
-        double WaitP99,
-        double CpuSeconds,
-        double PeakRssSampledMb,
-        double PeakRssHwmMb,
-        int StillHeld)
-    {
-        public double Ratio => MakespanSeconds / IdealSeconds;
-        public double PhysicalRatio => MakespanSeconds / PhysicalIdealSeconds;
-        public double HoldsPerJob => (double)Holds / Jobs;
-        public string PeakPerProxy => string.Join(" / ", Peaks);
-        public string Rss => $"{PeakRssSampledMb:0} / {PeakRssHwmMb:0}";
-
-        public JsonObject ToJson() => new()
-        {
-            ["gate_slots"] = GateSlots,
-            ["jobs"] = Jobs,
-            ["completed"] = Completed,
-            ["failed"] = Failed,
-            ["failed_out_of_connection_slots"] = FailedOnSlots,
-            ["failure_codes"] = FailureCodes,
-            ["hung"] = Hung,
-            ["out_of_connection_slots_sent"] = OutOfSlots,
-            ["makespan_s"] = Math.Round(MakespanSeconds, 3),
-            ["ideal_lower_bound_s"] = Math.Round(IdealSeconds, 3),
-            ["makespan_over_ideal"] = Math.Round(Ratio, 3),
-            ["physical_ideal_s"] = Math.Round(PhysicalIdealSeconds, 3),
-            ["makespan_over_physical_ideal"] = Math.Round(PhysicalRatio, 3),
-            ["slot_holds_per_job"] = Math.Round(HoldsPerJob, 2),
-            ["slot_holds"] = Holds,
-            ["mean_slot_hold_ms"] = Math.Round(MeanHoldMs, 1),
-            ["connects_per_job"] = Math.Round(ConnectsPerJob, 2),
-            ["peak_slots_in_use_per_proxy"] = new JsonArray([.. Peaks.Select(p => (JsonNode)p)]),
-            ["queue_wait_ms_p50"] = WaitP50,
-            ["queue_wait_ms_p99"] = WaitP99,
-            ["orchestrator_cpu_s"] = Math.Round(CpuSeconds, 2),
-            ["orchestrator_peak_rss_mb_sampled"] = Math.Round(PeakRssSampledMb, 1),
-            ["orchestrator_peak_rss_mb_vmhwm"] = Math.Round(PeakRssHwmMb, 1),
-            ["slots_still_held_at_end"] = StillHeld,
-        };
     }
 }

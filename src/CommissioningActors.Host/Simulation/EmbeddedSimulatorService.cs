@@ -49,6 +49,12 @@ public sealed class EmbeddedSimulatorService(
             log.LogInformation("Embedded simulated device '{Name}' joined the network at udp {EndPoint} (node {Node:X16}); registered with the resolver",
                 announcement.DeviceName, announcement.EndPoint, announcement.NodeId);
         };
+        Fleet.Withdrawn += announcement =>
+        {
+            resolver.Tell(new RemoveStaticOperational(announcement.CompressedFabricId, announcement.NodeId));
+            log.LogInformation("Embedded simulated device '{Name}' left fabric node {Node:X16}; unregistered from the resolver",
+                announcement.DeviceName, announcement.NodeId);
+        };
         var options = new SimulatorOptions
         {
             Name = settings.Name,

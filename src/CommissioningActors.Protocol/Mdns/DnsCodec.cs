@@ -37,16 +37,29 @@ public static class DnsCodec
         var records = BinaryPrimitives.ReadUInt16BigEndian(data[6..]) + BinaryPrimitives.ReadUInt16BigEndian(data[8..])
             + BinaryPrimitives.ReadUInt16BigEndian(data[10..]);
         var pos = HeaderBytes;
+        var asked = new List<DnsQuestion>();
+        var dropped = 0;
         for (var i = 0; i < questions; i++)
         {
-            if (ReadName(data, ref pos) is null || !Skip(data, ref pos, 4))
+            var question = ReadName(data, ref pos);
+            if (question is null || pos + 4 > data.Length)
             {
                 return Parsed<DnsMessage>.Fail(ParseErrorKind.InvalidValue, $"question {i} is malformed");
+            }
+
+            var questionType = BinaryPrimitives.ReadUInt16BigEndian(data[pos..]);
+            pos += 4;
+            if (asked.Count < maxRecords)
+            {
+                asked.Add(new DnsQuestion(question, (DnsRecordType)questionType));
+            }
+            else
+            {
+                dropped++;
             }
         }
 
         var kept = new List<DnsRecord>();
-        var dropped = 0;
         for (var i = 0; i < records; i++)
         {
             var name = ReadName(data, ref pos);
@@ -88,7 +101,7 @@ public static class DnsCodec
             }
         }
 
-        return Parsed<DnsMessage>.Ok(new DnsMessage((flags & 0x8000) != 0, kept, dropped));
+        return Parsed<DnsMessage>.Ok(new DnsMessage((flags & 0x8000) != 0, kept, dropped) { Questions = asked });
     }
 
     private static DnsRecord? ReadData(ReadOnlySpan<byte> data, int start, int length, DnsRecordType type, string name, TimeSpan ttl)
@@ -213,17 +226,6 @@ public static class DnsCodec
 
         pos = end >= 0 ? end : cursor;
         return builder.ToString();
-    }
-
-    private static bool Skip(ReadOnlySpan<byte> data, ref int pos, int count)
-    {
-        if (pos + count > data.Length)
-        {
-            return false;
-        }
-
-        pos += count;
-        return true;
     }
 
     /// <summary>A multicast (QM) query with these questions, id 0 (RFC 6762 §18.1).</summary>

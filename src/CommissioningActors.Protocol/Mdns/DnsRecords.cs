@@ -29,11 +29,18 @@ public sealed record TxtRecord(string Name, TimeSpan Ttl, IReadOnlyList<string> 
 /// <summary>An A or AAAA record.</summary>
 public sealed record AddressRecord(string Name, TimeSpan Ttl, IPAddress Address) : DnsRecord(Name, Ttl);
 
+/// <summary>One question of a query; <see cref="Type"/> may be any value the asker sent.</summary>
+public sealed record DnsQuestion(string Name, DnsRecordType Type);
+
 /// <summary>
 /// A decoded DNS message: whether it is a response, its records (answers, authority and additional, in wire
-/// order, those of other types left out) and how many were left out because of the per-message cap.
+/// order, those of other types left out), its questions, and how many records and questions were left out
+/// because of the per-message cap.
 /// </summary>
-public sealed record DnsMessage(bool IsResponse, IReadOnlyList<DnsRecord> Records, int Dropped);
+public sealed record DnsMessage(bool IsResponse, IReadOnlyList<DnsRecord> Records, int Dropped)
+{
+    public IReadOnlyList<DnsQuestion> Questions { get; init; } = [];
+}
 
 public static class DnsName
 {

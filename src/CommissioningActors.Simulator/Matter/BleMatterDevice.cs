@@ -13,16 +13,21 @@ namespace CommissioningActors.Simulator.Matter;
 public sealed class BleMatterDevice : IAsyncDisposable
 {
     private readonly Action<OperationalAnnouncement> _announce;
+    private readonly Action<OperationalAnnouncement> _withdraw;
+    private readonly Dictionary<byte, OperationalAnnouncement> _announced = [];
     private readonly Action<string> _log;
     private UdpMatterDeviceHost? _host;
     private int _openLinks;
     private int _networkJoins;
 
-    public BleMatterDevice(SimulatedDevice radio, BleDeviceBehaviour behaviour, Action<OperationalAnnouncement> announce, Action<string>? log = null)
+    /// <param name="withdraw">Called when an announced fabric goes (fail-safe revert, RemoveFabric); null = ignored.</param>
+    public BleMatterDevice(SimulatedDevice radio, BleDeviceBehaviour behaviour, Action<OperationalAnnouncement> announce, Action<string>? log = null,
+        Action<OperationalAnnouncement>? withdraw = null)
     {
         Radio = radio;
         Behaviour = behaviour;
         _announce = announce;
+        _withdraw = withdraw ?? (_ => { });
         _log = log ?? (_ => { });
         Matter = new SimulatedMatterDevice(new SimulatedDeviceOptions
         {
@@ -39,6 +44,7 @@ public sealed class BleMatterDevice : IAsyncDisposable
         });
         Matter.State.NetworkConnected += OnNetworkConnected;
         Matter.State.FabricAdded += OnFabricAdded;
+        Matter.State.FabricRemoved += OnFabricRemoved;
     }
 
     /// <summary>The BLE identity (advertisement, addresses) this device was made for.</summary>
@@ -113,14 +119,30 @@ public sealed class BleMatterDevice : IAsyncDisposable
             return;
         }
 
+        var announcement = new OperationalAnnouncement(Radio.Name, BinaryPrimitives.ReadUInt64BigEndian(fabric.CompressedFabricId), fabric.NodeId, host.EndPoint);
+        _announced[fabric.Index] = announcement;
+        Notify(_announce, announcement, "announcement");
+    }
+
+    // Under the device's lock, like the other state events: a reverted or removed fabric is no longer reachable.
+    private void OnFabricRemoved(byte index)
+    {
+        if (_announced.Remove(index, out var announcement))
+        {
+            Notify(_withdraw, announcement, "withdrawal");
+        }
+    }
+
+    private void Notify(Action<OperationalAnnouncement> listener, OperationalAnnouncement announcement, string what)
+    {
         try
         {
-            _announce(new OperationalAnnouncement(Radio.Name, BinaryPrimitives.ReadUInt64BigEndian(fabric.CompressedFabricId), fabric.NodeId, host.EndPoint));
+            listener(announcement);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A failing listener must not fail the command being answered.
-            _log($"operational announcement of '{Radio.Name}' failed: {e.GetType().Name}");
+            _log($"operational {what} of '{Radio.Name}' failed: {e.GetType().Name}");
         }
     }
 

@@ -29,6 +29,9 @@ public sealed class SimulatedMatterFleet : IAsyncDisposable
     /// <summary>Raised when a device joins the network (and for fabrics added later), under that device's lock: do not block.</summary>
     public event Action<OperationalAnnouncement>? Announced;
 
+    /// <summary>Raised when an announced fabric goes (fail-safe revert, RemoveFabric), under that device's lock: do not block.</summary>
+    public event Action<OperationalAnnouncement>? Withdrawn;
+
     public MatterDeviceLinkFactory Links { get; }
 
     /// <summary>The devices made so far.</summary>
@@ -55,7 +58,7 @@ public sealed class SimulatedMatterFleet : IAsyncDisposable
 
             if (!_devices.TryGetValue(device.Name, out var matter))
             {
-                matter = new BleMatterDevice(device, _behaviour(device), a => Announced?.Invoke(a), _log);
+                matter = new BleMatterDevice(device, _behaviour(device), a => Announced?.Invoke(a), _log, a => Withdrawn?.Invoke(a));
                 _devices[device.Name] = matter;
             }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Matter.Resolution;
+using CommissioningActors.Protocol.Mdns;
 using Xunit;
 
 namespace CommissioningActors.Host.Tests.Interop;

@@ -44,6 +44,7 @@ public sealed partial class MatterResolverActor : ReceiveActor, IWithTimers
         Receive<ResolveCommissionable>(r => Resolve(r, r.Timeout));
         Receive<ResolveOperational>(r => Resolve(r, r.Timeout));
         Receive<AddStaticOperational>(AddStatic);
+        Receive<RemoveStaticOperational>(r => _staticOperational.Remove((r.CompressedFabricId, r.NodeId)));
         Receive<AddStaticCommissionable>(AddStatic);
         Receive<DatagramReceived>(OnDatagram);
         Receive<ResolveTimedOut>(OnTimeout);

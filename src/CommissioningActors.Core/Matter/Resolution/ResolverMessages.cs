@@ -27,5 +27,8 @@ public sealed record ResolveFailed(string Reason);
 /// </summary>
 public sealed record AddStaticOperational(ulong CompressedFabricId, ulong NodeId, IPEndPoint Address);
 
+/// <summary>The node left that fabric (its fail-safe reverted, it was removed): its static entry goes. No reply.</summary>
+public sealed record RemoveStaticOperational(ulong CompressedFabricId, ulong NodeId);
+
 /// <summary>A static commissionable entry, consulted before mDNS. No reply.</summary>
 public sealed record AddStaticCommissionable(ushort LongDiscriminator, IPEndPoint Address, ushort? VendorId = null, ushort? ProductId = null);

@@ -1,15 +1,9 @@
 using Akka.Configuration;
 using CommissioningActors.Core.Configuration;
+using CommissioningActors.Protocol.Mdns;
 using static CommissioningActors.Core.Configuration.HoconSettings;
 
 namespace CommissioningActors.Core.Matter.Resolution;
-
-/// <summary>Which interfaces and address families the mDNS sockets use.</summary>
-/// <param name="Interfaces">Interface names (e.g. "lo"); empty = every interface that is up and multicast-capable.</param>
-public sealed record MulticastDnsSettings(IReadOnlyList<string> Interfaces, bool Ipv4, bool Ipv6)
-{
-    public static MulticastDnsSettings Default { get; } = new([], true, true);
-}
 
 /// <summary>
 /// From HOCON `commissioning.matter.resolver` (hocon/matter-resolver.hocon): the mDNS interfaces, how often an

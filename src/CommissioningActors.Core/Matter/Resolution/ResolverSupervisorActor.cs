@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using CommissioningActors.Protocol.Mdns;
 
 namespace CommissioningActors.Core.Matter.Resolution;
 

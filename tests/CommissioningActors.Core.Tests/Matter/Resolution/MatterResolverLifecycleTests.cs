@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using CommissioningActors.Core.Matter.Resolution;
+using CommissioningActors.Protocol.Mdns;
 using Xunit;
 
 namespace CommissioningActors.Core.Tests.Matter.Resolution;

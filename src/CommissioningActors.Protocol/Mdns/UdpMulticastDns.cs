@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
-namespace CommissioningActors.Core.Matter.Resolution;
+namespace CommissioningActors.Protocol.Mdns;
 
 /// <summary>
 /// mDNS sockets: one per address family, bound to port 5353 (shared with other responders on the host), joined

@@ -1,13 +1,20 @@
 using System.Net;
 
-namespace CommissioningActors.Core.Matter.Resolution;
+namespace CommissioningActors.Protocol.Mdns;
+
+/// <summary>Which interfaces and address families the mDNS sockets use.</summary>
+/// <param name="Interfaces">Interface names (e.g. "lo"); empty = every interface that is up and multicast-capable.</param>
+public sealed record MulticastDnsSettings(IReadOnlyList<string> Interfaces, bool Ipv4, bool Ipv6)
+{
+    public static MulticastDnsSettings Default { get; } = new([], true, true);
+}
 
 /// <summary>One datagram received on the mDNS port.</summary>
 public sealed record MulticastDatagram(byte[] Data, IPEndPoint From);
 
 /// <summary>
-/// The resolver's only contact with the network: sends mDNS queries, delivers whatever arrives on port 5353.
-/// Tests replace it with a fake; production uses <see cref="UdpMulticastDns"/>. Sockets are opened by the
+/// The mDNS sockets, the only contact with the network of the resolver (and of the simulator's responder):
+/// sends mDNS messages, delivers whatever arrives on port 5353. Tests replace it with a fake; production uses <see cref="UdpMulticastDns"/>. Sockets are opened by the
 /// constructor, so a test can create it on a thread that has entered a private network namespace.
 /// </summary>
 public interface IMulticastDns : IDisposable
