@@ -46,6 +46,21 @@ public class DnsCodecTests
         Assert.True(decoded.IsOk);
         Assert.False(decoded.Value!.IsResponse);
         Assert.Empty(decoded.Value.Records);
+        Assert.Equal(
+            [new DnsQuestion("_S15._sub._matterc._udp.local", DnsRecordType.Ptr), new DnsQuestion("x.local", DnsRecordType.Srv)],
+            decoded.Value.Questions);
+    }
+
+    [Fact]
+    public void Questions_beyond_the_cap_are_counted_not_kept_and_a_truncated_question_is_malformed()
+    {
+        var query = DnsCodec.EncodeQuery(Enumerable.Range(0, 5).Select(i => ($"n{i}.local", DnsRecordType.A)));
+
+        var decoded = DnsCodec.Decode(query, maxRecords: 3);
+
+        Assert.Equal(["n0.local", "n1.local", "n2.local"], decoded.Value!.Questions.Select(q => q.Name));
+        Assert.Equal(2, decoded.Value.Dropped);
+        Assert.False(DnsCodec.Decode(query[..^2]).IsOk);
     }
 
     [Fact]

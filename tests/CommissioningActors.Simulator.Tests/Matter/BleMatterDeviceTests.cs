@@ -185,4 +185,62 @@ public sealed class BleMatterDeviceTests
         Assert.Equal(0, device.NetworkJoins);
         Assert.Equal(0, Volatile.Read(ref announcements));
     }
+
+    [Fact]
+    public async Task With_air_time_on_every_BTP_packet_PASE_and_the_certificate_chain_still_arrive_in_order()
+    {
+        await using var fleet = new SimulatedMatterFleet();
+        await using var server = new TestBleServer();
+        // Spread wide enough that independently delayed packets would overtake each other and break BTP's sequence.
+        var (proxy, session) = await server.StartSimulatorAsync(Options(fleet) with
+        {
+            Latencies = new SimulatorLatencies
+            {
+                AdvertisementInterval = TimeSpan.FromMilliseconds(50),
+                BtpPacketDistribution = LatencyDistribution.Parse("uniform:10-40"),
+                Seed = 7,
+            },
+        });
+        await using var _ = proxy;
+        using var authority = FabricAuthority.Create(0x2468, 1);
+        using var commissioner = await BleTestCommissioner.OpenAsync(session, Light.Addresses[0]);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.IsType<SessionEstablished>(await commissioner.PaseAsync(Light.Passcode));
+        var pase = watch.Elapsed;
+        var device = Assert.Single(fleet.Devices);
+        await ArmAsync(commissioner);
+        var noc = await commissioner.JoinFabricAsync(authority, device.Matter.State.Attestation.Dac, 0x31);
+
+        Assert.True(NocResponse.Parse(noc.Command!.Fields!).Value!.IsOk);
+        Assert.Null(commissioner.Ended);
+        // PASE is three messages each way, one after the other: each packet waited at least 10 ms in the air.
+        Assert.True(pase >= TimeSpan.FromMilliseconds(55), $"PASE took {pase.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task A_fabric_the_fail_safe_reverts_is_withdrawn_with_the_identity_it_was_announced_with()
+    {
+        await using var fleet = new SimulatedMatterFleet();
+        var announced = new TaskCompletionSource<OperationalAnnouncement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var withdrawn = new TaskCompletionSource<OperationalAnnouncement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        fleet.Announced += a => announced.TrySetResult(a);
+        fleet.Withdrawn += a => withdrawn.TrySetResult(a);
+        await using var server = new TestBleServer();
+        var (proxy, session) = await server.StartSimulatorAsync(Options(fleet));
+        await using var _ = proxy;
+        using var authority = FabricAuthority.Create(0x1357, 1);
+        using var commissioner = await PaseAsync(session, Light.Addresses[0]);
+        var device = Assert.Single(fleet.Devices);
+        var armed = await commissioner.InvokeAsync(GeneralCommissioningCommands.ArmFailSafe(2, 1));
+        Assert.True(CommissioningResponse.Parse(armed.Command!.Fields!).Value!.IsOk);
+        await commissioner.JoinFabricAsync(authority, device.Matter.State.Attestation.Dac, 0x44);
+        Assert.True((await ConnectNetworkAsync(commissioner)).IsOk);
+        var announcement = await announced.Task.WaitAsync(TestBleServer.Timeout);
+        Assert.False(withdrawn.Task.IsCompleted);
+
+        // No CommissioningComplete: the fail-safe expires and the new fabric goes with it.
+        Assert.Equal(announcement, await withdrawn.Task.WaitAsync(TestBleServer.Timeout));
+        Assert.Empty(device.Matter.Inspect(s => s.Fabrics.ToList()));
+    }
 }

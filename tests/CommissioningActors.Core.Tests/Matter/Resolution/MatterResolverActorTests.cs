@@ -211,6 +211,22 @@ public sealed class MatterResolverActorTests() : TestKit("akka.loglevel = DEBUG"
     }
 
     [Fact]
+    public void A_removed_static_entry_no_longer_answers_and_the_node_is_looked_for_by_mDNS()
+    {
+        var resolver = Resolver();
+        resolver.Tell(new AddStaticOperational(1, 2, new IPEndPoint(IPAddress.Loopback, 9)));
+        resolver.Tell(new AddStaticOperational(1, 3, new IPEndPoint(IPAddress.Loopback, 10)));
+
+        resolver.Tell(new RemoveStaticOperational(1, 2));
+        resolver.Tell(new ResolveOperational(1, 2, TimeSpan.FromMilliseconds(300)));
+
+        Assert.IsType<ResolveFailed>(ExpectMsg<object>());
+        Assert.Contains((MatterDnsSd.OperationalInstance(1, 2), DnsRecordType.Srv), _mdns.Questions);
+        resolver.Tell(new ResolveOperational(1, 3, Long));
+        Assert.Equal(10, Assert.Single(ExpectMsg<OperationalResolved>().Addresses).Port);
+    }
+
+    [Fact]
     public void Garbage_datagrams_change_nothing_and_the_next_good_answer_still_resolves()
     {
         var resolver = Resolver();
