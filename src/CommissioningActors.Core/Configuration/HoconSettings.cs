@@ -23,6 +23,19 @@ public static class HoconSettings
         }
     }
 
+    /// <summary>Reads one value; one that does not parse (e.g. "-5s", "ten") stops startup naming <paramref name="key"/>.</summary>
+    public static T Value<T>(string key, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e)
+        {
+            throw new ConfigurationException($"{key}: cannot be read ({e.Message})", e);
+        }
+    }
+
     public static bool AllAtLeast(int minimum, params int[] values) => values.All(v => v >= minimum);
 
     public static bool AllPositive(params TimeSpan[] durations) => durations.All(d => d > TimeSpan.Zero);

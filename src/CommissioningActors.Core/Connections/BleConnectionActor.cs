@@ -8,27 +8,6 @@ using CommissioningActors.Core.Metrics;
 
 namespace CommissioningActors.Core.Connections;
 
-/// <summary>Timeouts and sizes for one BLE connection, from HOCON `commissioning.connection`.</summary>
-public sealed record ConnectionSettings(TimeSpan ConnectTimeout, TimeSpan BtpHandshakeTimeout, int RequestedMtu, byte BtpWindowSize)
-{
-    public static ConnectionSettings Default { get; } = new(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), 247, 6);
-
-    /// <summary>BTP limits and timers (spec defaults); the window and handshake timeout above take precedence.</summary>
-    public BtpSessionOptions Btp { get; init; } = new();
-
-    public static ConnectionSettings FromConfig(Akka.Configuration.Config config)
-    {
-        var c = config.GetConfig("commissioning.connection");
-        return c is null || c.IsEmpty
-            ? Default
-            : new ConnectionSettings(
-                c.GetTimeSpan("connect-timeout", Default.ConnectTimeout),
-                c.GetTimeSpan("btp-handshake-timeout", Default.BtpHandshakeTimeout),
-                c.GetInt("requested-mtu", Default.RequestedMtu),
-                (byte)c.GetInt("btp-window-size", Default.BtpWindowSize));
-    }
-}
-
 /// <summary>
 /// Which proxy to go through for one candidate address. With Fallbacks, each route (this one first) is asked
 /// for a slot without waiting; a full gate answers SlotBusy and the next is asked; when every gate is full the

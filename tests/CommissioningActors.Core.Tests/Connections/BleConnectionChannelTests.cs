@@ -289,4 +289,25 @@ public sealed class BleConnectionChannelTests : TestKit
         Assert.Contains("already wait", closed.Reason);
         Assert.Contains("refused a message", ExpectFailure().Message);
     }
+
+    [Fact]
+    public void The_send_queue_bound_from_hocon_is_the_one_the_channel_enforces()
+    {
+        // Default 16: two messages would queue fine. The HOCON bound of 1 refuses the second while the first waits.
+        var settings = ConnectionSettings.FromConfig(Akka.Configuration.ConfigurationFactory.ParseString(
+            "commissioning.connection { btp-window-size = 4, btp.max-queued-messages = 1 }"));
+        Assert.Equal(1, settings.Btp.MaxQueuedMessages);
+        var (connection, device, channel) = Open(settings: settings);
+        var session = CreateTestProbe();
+        channel.Bind(0, session.Ref);
+        device.Tell(new DeviceGoSilent());
+        Assert.True(this.Settle(device));
+
+        channel.Send(Matter(0, 0, 200)); // fills the window of 4; its other segments are the one queued message
+        channel.Send(Matter(0, 1, 10));
+
+        ExpectTerminated(connection);
+        var closed = session.ExpectMsg<MatterChannelClosed>();
+        Assert.Contains("1 messages already wait", closed.Reason);
+    }
 }

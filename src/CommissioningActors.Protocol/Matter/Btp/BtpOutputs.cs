@@ -1,6 +1,6 @@
 namespace CommissioningActors.Protocol.Matter.Btp;
 
-/// <summary>Limits and timers of one BTP session (spec 4.19.4; the defaults are the spec's constants).</summary>
+/// <summary>Limits and timers of one BTP session (spec 4.19.4; the defaults are the spec's constants except the idle close).</summary>
 public sealed record BtpSessionOptions
 {
     /// <summary>Central: the window it asks for. Peripheral: the largest window it grants.</summary>
@@ -21,7 +21,7 @@ public sealed record BtpSessionOptions
     /// <summary>How long we hold an ack back hoping to piggy-back it on data (a third of the ack timeout).</summary>
     public TimeSpan SendAckDelay { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Central only: no new data sent for this long closes the session (BTP_CONN_IDLE_TIMEOUT); null = never.</summary>
+    /// <summary>Central only: no new data sent for this long closes the session (BTP_CONN_IDLE_TIMEOUT is 30 s); null = never.</summary>
     public TimeSpan? IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
