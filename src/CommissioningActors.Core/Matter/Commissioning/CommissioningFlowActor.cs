@@ -43,6 +43,9 @@ public sealed record FlowSettings
     /// <summary>How long the flow waits for <see cref="CommissioningLinkReleased"/> before it goes on to CASE anyway.</summary>
     public TimeSpan LinkReleaseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Who may sign a device's certification declaration; null: <see cref="CertificationDeclarationSigners.Default"/> (the CSA's keys and the test key).</summary>
+    public CertificationDeclarationSigners? CertificationDeclarationSigners { get; init; }
+
     /// <summary>The node's label in the registry.</summary>
     public string? Label { get; init; }
 
