@@ -91,9 +91,10 @@ public sealed class CommissioningFlowActorTests() : TestKit(StoreDispatcher), ID
     {
         using var device = new FakeCommissionee();
 
-        var (lines, outcome) = await Run(device, Settings(device, CreateTestProbe()));
+        var (lines, outcome) = await Run(device, Settings(device, CreateTestProbe()) with { AdvertisedIds = (0xFFF1, 0x8000) });
 
         Assert.IsType<FlowSucceeded>(outcome);
+        Assert.DoesNotContain(lines, l => l.Text.StartsWith("warning: the device advertised", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Step == FlowStep.Attestation &&
             l.Text == "attestation verified: vendor 0xFFF1, product 0x8000 (test device), matching the device's Basic Information and certification declaration");
     }

@@ -32,6 +32,11 @@ public sealed partial class CommissioningFlowActor
 
             _initial = data;
             Line($"device vendor 0x{data.VendorId:X4}, product 0x{data.ProductId:X4}, fail-safe {data.FailSafeSeconds} s, {data.CommissionedFabrics} fabrics");
+            if (_settings.AdvertisedIds is { } advertised && (advertised.VendorId, advertised.ProductId) != (data.VendorId, data.ProductId))
+            {
+                Line($"warning: the device advertised vendor 0x{advertised.VendorId:X4}, product 0x{advertised.ProductId:X4} but reports vendor 0x{data.VendorId:X4}, product 0x{data.ProductId:X4}; attestation checks the reported ids");
+            }
+
             if (ChooseNetwork())
             {
                 ArmFailSafe();
