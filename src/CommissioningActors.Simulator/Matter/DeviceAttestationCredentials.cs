@@ -41,25 +41,20 @@ public sealed class DeviceAttestationCredentials : IDisposable
     public byte[] CertificationDeclaration { get; }
 
     /// <summary>The shipped test credentials (vendor 0xFFF1, product 0x8000); each call owns its key.</summary>
-    public static DeviceAttestationCredentials Test()
-    {
-        var shipped = Shipped.Value;
-        var key = ECDsa.Create();
-        key.ImportPkcs8PrivateKey(shipped.Key, out _);
-        return new DeviceAttestationCredentials(shipped.Dac, shipped.Pai, shipped.Cd, key);
-    }
+    public static DeviceAttestationCredentials Test() => For(TestVendorId, TestProductId);
 
     /// <summary>
     /// The shipped credentials for a device reporting <paramref name="vendorId"/> / <paramref name="productId"/>:
     /// the declaration that covers them if one ships, else the 0xFFF1 / 0x8000 set. The device still reports its
-    /// configured ids, so a commissioner's identity check refuses a device no shipped DAC matches.
+    /// configured ids, so a commissioner's identity check refuses a device no shipped DAC matches. Each call owns its key.
     /// </summary>
     public static DeviceAttestationCredentials For(ushort vendorId, ushort productId)
     {
-        var test = Test();
-        return vendorId == OriginTestVendorId && productId is 0x8001 or 0x8002
-            ? new DeviceAttestationCredentials(test.Dac, test.Pai, OriginCd.Value, test._dacKey)
-            : test;
+        var shipped = Shipped.Value;
+        var cd = vendorId == OriginTestVendorId && productId is 0x8001 or 0x8002 ? OriginCd.Value : shipped.Cd;
+        var key = ECDsa.Create();
+        key.ImportPkcs8PrivateKey(shipped.Key, out _);
+        return new DeviceAttestationCredentials(shipped.Dac, shipped.Pai, cd, key);
     }
 
     /// <summary>ECDSA P-256 / SHA-256 over <paramref name="message"/> with the DAC key, raw r || s.</summary>
