@@ -111,17 +111,22 @@ public sealed record SimulatorOptions
 
 public static class DefaultDevices
 {
-    /// <summary>The first uses the standard Matter test code and rotates over three addresses (seed 000's scenario).</summary>
+    /// <summary>
+    /// The first uses the standard Matter test passcode and discriminator and rotates over three addresses (seed
+    /// 000's scenario). Each reports a vendor/product a shipped DAC and declaration attest
+    /// (<see cref="Matter.DeviceAttestationCredentials.For"/>): 0xFFF1 / 0x8000, or 0xFFF2 / 0x8002 through the
+    /// DAC-origin declaration; their QR codes carry the same ids.
+    /// </summary>
     public static IReadOnlyList<SimulatedDevice> All { get; } =
     [
         new("Test Light (rotating address)", ["C0:FF:EE:00:00:01", "C0:FF:EE:00:00:02", "C0:FF:EE:00:00:03"],
-            Discriminator: 3840, VendorId: 0xFFF1, ProductId: 0x8001, Passcode: 20202021,
-            ManualCode: "34970112332", QrCode: "MT:-24J0AFN00KA0648G00", Rssi: -55),
+            Discriminator: 3840, VendorId: 0xFFF1, ProductId: 0x8000, Passcode: 20202021,
+            ManualCode: "34970112332", QrCode: "MT:Y.K90AFN00KA0648G00", Rssi: -55),
 
         // Codes minted once with SetupCode.ToManualCode/ToQrCode (BLE rendezvous); a test parses them back.
         new("Test Plug", ["C0:FF:EE:00:01:01"],
-            Discriminator: 1234, VendorId: 0xFFF1, ProductId: 0x8001, Passcode: 24681357,
-            ManualCode: "10705315068", QrCode: "MT:-24J0KQS02-XUR1VJ00", Rssi: -62),
+            Discriminator: 1234, VendorId: 0xFFF1, ProductId: 0x8000, Passcode: 24681357,
+            ManualCode: "10705315068", QrCode: "MT:Y.K90KQS02-XUR1VJ00", Rssi: -62),
         new("Test Sensor (additional data)", ["C0:FF:EE:00:02:01"],
             Discriminator: 2750, VendorId: 0xFFF2, ProductId: 0x8002, Passcode: 31415926,
             ManualCode: "24056619176", QrCode: "MT:86PS0E.N16PHOZ58P00", Rssi: -70, HasAdditionalData: true),

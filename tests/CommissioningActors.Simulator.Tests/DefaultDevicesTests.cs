@@ -11,7 +11,7 @@ public sealed class DefaultDevicesTests
         Assert.Equal(3840, first.Discriminator);
         Assert.Equal(20202021u, first.Passcode);
         Assert.Equal("34970112332", first.ManualCode);
-        Assert.Equal("MT:-24J0AFN00KA0648G00", first.QrCode);
+        Assert.Equal("MT:Y.K90AFN00KA0648G00", first.QrCode);
         Assert.Equal(3, first.Addresses.Count);
     }
 
@@ -51,7 +51,6 @@ public sealed class DefaultDevicesTests
     [Fact]
     public void Every_device_qr_code_matches_its_advertised_product_id()
     {
-        // The well-known test QR code of the first device says product 0x8001, so the device advertises that.
         Assert.All(DefaultDevices.All, d => Assert.Equal(d.ProductId, SetupCode.Parse(d.QrCode).Value!.ProductId));
     }
 

@@ -50,7 +50,7 @@ public sealed class SimulatedProxyTests
             var advertisement = discovered.ServiceData.Single(kv => BleUuid.AreEqual(kv.Key, MatterBle.ServiceUuid)).Value;
             var parsed = MatterAdvertisement.Parse(advertisement);
             Assert.True(parsed.IsOk, parsed.Error?.ToString());
-            Assert.Equal(new MatterAdvertisement(3840, 0, 0xFFF1, 0x8001, false), parsed.Value);
+            Assert.Equal(new MatterAdvertisement(3840, 0, 0xFFF1, 0x8000, false), parsed.Value);
         }
 
         foreach (var device in DefaultDevices.All.Skip(1))

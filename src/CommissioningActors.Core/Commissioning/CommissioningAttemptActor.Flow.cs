@@ -35,8 +35,10 @@ public sealed partial class CommissioningAttemptActor
         Output($"Commissioning channel open: {established.Address} via {established.ProxyId}, BTP v{established.Btp.Version}, segment {established.Btp.SegmentSize}; commissioning over BLE");
         var matter = _matter!;
         var transport = matter.Transport;
+        var advertised = _candidates.GetValueOrDefault(established.Address)?.Values.FirstOrDefault()?.Matter;
         var settings = matter.Flow with
         {
+            AdvertisedIds = advertised is null ? null : (advertised.VendorId, advertised.ProductId),
             Network = _networks,
             OperationalChannel = address => new UdpMatterChannel(transport, address),
             Label = _request.Label,

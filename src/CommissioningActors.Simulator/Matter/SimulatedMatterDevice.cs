@@ -29,7 +29,7 @@ public sealed partial class SimulatedMatterDevice : IDisposable
     public SimulatedMatterDevice(SimulatedDeviceOptions options, DeviceAttestationCredentials? attestation = null)
     {
         Options = options;
-        State = new DeviceState(options, attestation ?? DeviceAttestationCredentials.Test());
+        State = new DeviceState(options, attestation ?? DeviceAttestationCredentials.For(options.VendorId, options.ProductId));
         Model = new DeviceDataModel(State);
         _log = options.Log ?? (_ => { });
         _pbkdf = new PbkdfParameters(options.PbkdfIterations, RandomNumberGenerator.GetBytes(32));

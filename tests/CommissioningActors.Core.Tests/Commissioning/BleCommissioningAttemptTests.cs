@@ -101,6 +101,8 @@ public sealed class BleCommissioningAttemptTests : TestKit, IDisposable
         var caseLine = output.FindIndex(l => l.StartsWith("establishing CASE", StringComparison.Ordinal));
         Assert.True(joined >= 0 && joined < released && released < caseLine, string.Join("\n", output));
         Assert.DoesNotContain(output, l => l.Contains("correct-horse-battery", StringComparison.Ordinal));
+        // The winner's advertisement (product 0x8001) reaches the flow, which names the difference from what the device reports.
+        Assert.Contains("warning: the device advertised vendor 0xFFF1, product 0x8001 but reports vendor 0xFFF1, product 0x8000; attestation checks the reported ids", output);
         _fabric!.Tell(new GetNode(node.NodeId));
         Assert.Equal("ble", ExpectMsg<NodeFound>(Wait).Node.Transport);
     }

@@ -52,6 +52,53 @@ public sealed class CommissioningFlowActorTests() : TestKit(StoreDispatcher), ID
         Assert.False(cases.HasMessages); // the flow asked for no CASE session before it stopped
     }
 
+    [Theory]
+    [InlineData(0xFFF2, 0x8000, "device attestation failed: UntrustedChain: VendorID mismatch: the device reports 0xFFF2 in Basic Information but its DAC carries 0xFFF1")]
+    [InlineData(0xFFF1, 0x8001, "device attestation failed: UntrustedChain: ProductID mismatch: the device reports 0x8001 in Basic Information but its DAC carries 0x8000")]
+    public async Task Reported_ids_the_dac_does_not_carry_fail_attestation_before_the_csr_and_disarm(int vendor, int product, string reason)
+    {
+        using var device = new FakeCommissionee { ReportedVendorId = (ushort)vendor, ReportedProductId = (ushort)product };
+
+        var (lines, outcome) = await Run(device, Settings(device, CreateTestProbe()));
+
+        var failed = Assert.IsType<FlowFailed>(outcome);
+        Assert.Equal(FlowStep.Attestation, failed.Step);
+        Assert.Equal("attestation_failed", failed.ErrorCode);
+        Assert.Equal(reason, failed.Reason);
+        Assert.Contains(lines, l => l.Text == "fail-safe disarmed: the device is commissionable again");
+        Assert.Equal(1, device.Disarms);
+        // Attestation was the last operational-credentials step: no CSR, no root, no NOC reached the device.
+        Assert.Equal(["read", "0x30/0 60", "0x3E/2", "0x3E/2", "0x3E/0", "0x30/0 0"], device.Commands);
+        await AssertNoNodes();
+    }
+
+    [Fact]
+    public async Task A_device_that_does_not_report_its_ids_fails_attestation()
+    {
+        using var device = new FakeCommissionee { ReportedProductId = null };
+
+        var (_, outcome) = await Run(device, Settings(device, CreateTestProbe()));
+
+        var failed = Assert.IsType<FlowFailed>(outcome);
+        Assert.Equal((FlowStep.Attestation, "attestation_failed"), (failed.Step, failed.ErrorCode));
+        Assert.Contains("did not report its Basic Information VendorID and ProductID", failed.Reason);
+        Assert.Equal(1, device.Disarms);
+        Assert.DoesNotContain("0x3E/4", device.Commands);
+    }
+
+    [Fact]
+    public async Task A_device_reporting_its_dacs_ids_passes_attestation_saying_they_match()
+    {
+        using var device = new FakeCommissionee();
+
+        var (lines, outcome) = await Run(device, Settings(device, CreateTestProbe()) with { AdvertisedIds = (0xFFF1, 0x8000) });
+
+        Assert.IsType<FlowSucceeded>(outcome);
+        Assert.DoesNotContain(lines, l => l.Text.StartsWith("warning: the device advertised", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Step == FlowStep.Attestation &&
+            l.Text == "attestation verified: vendor 0xFFF1, product 0x8000 (test device), matching the device's Basic Information and certification declaration");
+    }
+
     [Fact]
     public async Task A_case_failure_fails_the_case_step_with_the_session_reason_and_disarms()
     {

@@ -22,6 +22,13 @@ public sealed class FakeCommissionee : IDisposable
     private static readonly DateTimeOffset NotBefore = DateTimeOffset.UtcNow.AddDays(-1);
     private static readonly DateTimeOffset NotAfter = DateTimeOffset.UtcNow.AddYears(1);
 
+    /// <summary>
+    /// connectedhomeip's published test declaration (TestCertificationDeclaration.cpp, signed message 01: vendor
+    /// 0xFFF1, products [0x8000], signed by the test CD signing key), which covers this device's DAC.
+    /// </summary>
+    private static readonly byte[] TestDeclaration = Convert.FromHexString(
+        "3081e806092a864886f70d010702a081da3081d7020103310d300b0609608648016503040201304506092a864886f70d010701a0380436152400012501f1ff360205008018250334122c04135a494732303134315a423333303030312d32342405002406002507942624080018317c307a020103801462fa823359acfaa9963e1cfa140addf504f37160300b0609608648016503040201300a06082a8648ce3d04030204463044022043a63f2b943df33c38b3e02fcaa75fe3532aebbf5e63f5bbdbc0b1f01d3c4f6002204c1abf5f1807b81894b1576c47e4724e4d966c612ed3fa25c118c3f2b3f90369");
+
     private readonly ECDsa _paaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _paiKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _dacKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -45,6 +52,11 @@ public sealed class FakeCommissionee : IDisposable
     public PaaTrustStore Trust { get; }
 
     public byte[] AttestationChallenge { get; } = RandomNumberGenerator.GetBytes(16);
+
+    /// <summary>The Basic Information VendorID / ProductID the initial read reports (null: left out); the DAC stays 0xFFF1 / 0x8000.</summary>
+    public ushort? ReportedVendorId { get; init; } = 0xFFF1;
+
+    public ushort? ReportedProductId { get; init; } = 0x8000;
 
     /// <summary>NOCResponse status for AddNOC (0 = OK).</summary>
     public byte NocStatus { get; init; }
@@ -95,13 +107,21 @@ public sealed class FakeCommissionee : IDisposable
             Record("read");
             List<AttributeReportIB> reports =
             [
-                Attribute(0x28, 2, new TlvUnsigned(0xFFF1)),
-                Attribute(0x28, 4, new TlvUnsigned(0x8000)),
                 AttributeReportIB.Of(new AttributeDataIB(new AttributePath(0, 0x30, 1),
                     TlvElement.Structure(TlvTag.Anonymous, new TlvElement(TlvTag.Context(0), new TlvUnsigned(60)), new TlvElement(TlvTag.Context(1), new TlvUnsigned(900))))),
                 Attribute(0x30, 3, new TlvUnsigned(2)),
                 Attribute(0x3E, 3, new TlvUnsigned(0)),
             ];
+            if (ReportedVendorId is { } vendor)
+            {
+                reports.Add(Attribute(0x28, 2, new TlvUnsigned(vendor)));
+            }
+
+            if (ReportedProductId is { } product)
+            {
+                reports.Add(Attribute(0x28, 4, new TlvUnsigned(product)));
+            }
+
             if (NetworkFeatures is { } features)
             {
                 reports.Add(Attribute(0x31, 0xFFFC, new TlvUnsigned(features)));
@@ -130,7 +150,7 @@ public sealed class FakeCommissionee : IDisposable
             (0x31, 6) => Command(request, 0x31, 7, (0, new TlvUnsigned(ConnectStatus)), (1, new TlvUtf8(""))),
             (0x30, 0) => ArmFailSafe(request, fields[0]!.AsUnsigned()!.Value),
             (0x3E, 2) => Command(request, 0x3E, 3, (0, new TlvBytes(fields[0]!.AsUnsigned() == 1 ? _dac : _pai))),
-            (0x3E, 0) => Signed(request, 1, Tlv(1, new TlvBytes(new byte[] { 0x15, 0x18 }), 2, new TlvBytes(fields[0]!.AsBytes()!.Value), 3, new TlvUnsigned(0))),
+            (0x3E, 0) => Signed(request, 1, Tlv(1, new TlvBytes(TestDeclaration), 2, new TlvBytes(fields[0]!.AsBytes()!.Value), 3, new TlvUnsigned(0))),
             (0x3E, 4) => Signed(request, 5, Tlv(1, new TlvBytes(Csr()), 2, new TlvBytes(fields[0]!.AsBytes()!.Value))),
             (0x3E, 11) => Reply(request, InteractionModelOpcode.InvokeResponse, new InvokeResponseMessage(
                 [InvokeResponseIB.Of(new CommandStatusIB(command.Path, StatusIB.Success))]).Encode()),

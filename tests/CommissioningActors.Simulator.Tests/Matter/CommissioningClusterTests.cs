@@ -146,20 +146,53 @@ public sealed class CommissioningClusterTests : IDisposable
     [Fact]
     public void The_attestation_response_and_certificate_chain_pass_the_services_own_verifier()
     {
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        var dac = _device.Invoke(OperationalCredentialsCommands.CertificateChainRequest(CertificateChainType.Dac)).Fields!.AsContainer()![0].AsBytes()!.Value;
-        var pai = _device.Invoke(OperationalCredentialsCommands.CertificateChainRequest(CertificateChainType.Pai)).Fields!.AsContainer()![0].AsBytes()!.Value;
-        var response = AttestationResponse.Parse(_device.Invoke(OperationalCredentialsCommands.AttestationRequest(nonce)).Fields!);
-        Assert.True(response.IsOk);
-        using var paas = PaaTrustStore.Load();
-
-        var result = AttestationVerifier.Verify(paas, CertificationDeclarationSigners.Default, dac.Span, pai.Span,
-            response.Value!.AttestationElements.Span, response.Value.AttestationSignature.Span, DeviceHarness.Challenge, nonce,
-            new DeviceBasicInformation(_device.Options.VendorId, _device.Options.ProductId));
+        var result = Attest(_device);
 
         Assert.True(result.IsOk, result.Error?.Message);
         Assert.True(result.Value!.IsDevelopmentDevice);
         Assert.Equal((ushort)0xFFF1, result.Value.VendorId);
+    }
+
+    public static TheoryData<int> DefaultDeviceIndexes => [0, 1, 2];
+
+    [Theory]
+    [MemberData(nameof(DefaultDeviceIndexes))]
+    public void Every_default_device_reports_ids_its_attestation_covers(int index)
+    {
+        var radio = DefaultDevices.All[index];
+        using var device = new DeviceHarness(new SimulatedDeviceOptions { VendorId = radio.VendorId, ProductId = radio.ProductId });
+
+        var result = Attest(device);
+
+        Assert.True(result.IsOk, result.Error?.Message);
+    }
+
+    [Fact]
+    public void A_device_configured_for_a_product_no_shipped_dac_carries_still_reports_it_and_fails_the_identity_check()
+    {
+        using var device = new DeviceHarness(new SimulatedDeviceOptions { ProductId = 0x8001 });
+
+        Assert.Equal(0x8001UL, device.Read(0, 0x28, 4).AsUnsigned());
+        var result = Attest(device);
+
+        Assert.Equal("ProductID mismatch: the device reports 0x8001 in Basic Information but its DAC carries 0x8000", result.Error?.Message);
+    }
+
+    /// <summary>The device's DAC, PAI and attestation response through the service's verifier, with the ids it reports.</summary>
+    private static Protocol.Matter.Crypto.CryptoResult<AttestationResult> Attest(DeviceHarness device)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(32);
+        var dac = device.Invoke(OperationalCredentialsCommands.CertificateChainRequest(CertificateChainType.Dac)).Fields!.AsContainer()![0].AsBytes()!.Value;
+        var pai = device.Invoke(OperationalCredentialsCommands.CertificateChainRequest(CertificateChainType.Pai)).Fields!.AsContainer()![0].AsBytes()!.Value;
+        var response = AttestationResponse.Parse(device.Invoke(OperationalCredentialsCommands.AttestationRequest(nonce)).Fields!);
+        Assert.True(response.IsOk);
+        var vendor = (ushort)device.Read(0, 0x28, 2).AsUnsigned()!.Value;
+        var product = (ushort)device.Read(0, 0x28, 4).AsUnsigned()!.Value;
+        using var paas = PaaTrustStore.Load();
+
+        return AttestationVerifier.Verify(paas, CertificationDeclarationSigners.Default, dac.Span, pai.Span,
+            response.Value!.AttestationElements.Span, response.Value.AttestationSignature.Span, DeviceHarness.Challenge, nonce,
+            new DeviceBasicInformation(vendor, product), device.Time.GetUtcNow());
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class DeviceHarness : IDisposable
     public DeviceHarness(SimulatedDeviceOptions? options = null)
     {
         Options = (options ?? new SimulatedDeviceOptions()) with { Time = Time };
-        State = new DeviceState(Options, DeviceAttestationCredentials.Test());
+        State = new DeviceState(Options, DeviceAttestationCredentials.For(Options.VendorId, Options.ProductId));
         Model = new DeviceDataModel(State);
         Context = new InteractionContext(false, 0, null, 1, Challenge) { BindToFabric = Bind };
     }

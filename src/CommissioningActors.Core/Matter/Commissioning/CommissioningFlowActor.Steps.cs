@@ -18,7 +18,7 @@ public sealed partial class CommissioningFlowActor
     private byte[] _pai = [];
     private byte[] _csr = [];
     private ulong _nodeId;
-    private AttestationInfo? _attested;
+    private AttestationResult? _attested;
 
     private void ReadInitialData() => Request(FlowStep.ReadInitialData, MatterProtocolId.InteractionModel,
         (byte)InteractionModelOpcode.ReadRequest, FlowPayloads.ReadInitialData(), answer =>
@@ -32,6 +32,11 @@ public sealed partial class CommissioningFlowActor
 
             _initial = data;
             Line($"device vendor 0x{data.VendorId:X4}, product 0x{data.ProductId:X4}, fail-safe {data.FailSafeSeconds} s, {data.CommissionedFabrics} fabrics");
+            if (_settings.AdvertisedIds is { } advertised && (advertised.VendorId, advertised.ProductId) != (data.VendorId, data.ProductId))
+            {
+                Line($"warning: the device advertised vendor 0x{advertised.VendorId:X4}, product 0x{advertised.ProductId:X4} but reports vendor 0x{data.VendorId:X4}, product 0x{data.ProductId:X4}; attestation checks the reported ids");
+            }
+
             if (ChooseNetwork())
             {
                 ArmFailSafe();
@@ -105,14 +110,15 @@ public sealed partial class CommissioningFlowActor
 
                 var elements = fields[0]?.AsBytes()?.ToArray() ?? [];
                 var signature = fields[1]?.AsBytes()?.ToArray() ?? [];
-                var echoed = TlvDecoder.Decode(elements) is { IsOk: true } decoded ? decoded.Value![2]?.AsBytes() : null;
-                if (echoed is null || !echoed.Value.Span.SequenceEqual(nonce))
+                if (_initial is not { VendorId: { } vendor, ProductId: { } product })
                 {
-                    Fail("attestation_failed", "the attestation elements do not carry our nonce");
+                    Fail("attestation_failed", "the device did not report its Basic Information VendorID and ProductID, so its identity cannot be checked against its DAC");
                     return;
                 }
 
-                var verified = DeviceAttestation.Verify(_trust, _dac, _pai, elements, _attestationChallenge, signature);
+                // Chain, signature, nonce, the CD, and the reported VID/PID against the DAC and the CD (AttestationIdentity).
+                var verified = AttestationVerifier.Verify(_trust, _settings.CertificationDeclarationSigners ?? CertificationDeclarationSigners.Default,
+                    _dac, _pai, elements, signature, _attestationChallenge, nonce, new DeviceBasicInformation(vendor, product));
                 if (!verified.IsOk)
                 {
                     Fail("attestation_failed", verified.Error!.ToString());
@@ -121,7 +127,7 @@ public sealed partial class CommissioningFlowActor
 
                 var info = verified.Value!;
                 _attested = info;
-                Line($"attestation verified: vendor 0x{info.VendorId:X4}, product 0x{info.ProductId:X4}{(info.IsDevelopmentDevice ? " (test device)" : "")}");
+                Line($"attestation verified: vendor 0x{info.VendorId:X4}, product 0x{info.ProductId:X4}{(info.IsDevelopmentDevice ? " (test device)" : "")}, matching the device's Basic Information and certification declaration");
                 foreach (var warning in info.Warnings)
                 {
                     Line($"attestation warning: {warning}");

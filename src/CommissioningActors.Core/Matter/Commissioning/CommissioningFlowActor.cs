@@ -43,6 +43,15 @@ public sealed record FlowSettings
     /// <summary>How long the flow waits for <see cref="CommissioningLinkReleased"/> before it goes on to CASE anyway.</summary>
     public TimeSpan LinkReleaseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Who may sign a device's certification declaration; null: <see cref="CertificationDeclarationSigners.Default"/> (the CSA's keys and the test key).</summary>
+    public CertificationDeclarationSigners? CertificationDeclarationSigners { get; init; }
+
+    /// <summary>
+    /// The vendor/product id the device advertised (BLE), if the attempt saw them. Unauthenticated: a difference from
+    /// what the device reports only earns a warning line; attestation checks the reported ids against the DAC.
+    /// </summary>
+    public (ushort VendorId, ushort ProductId)? AdvertisedIds { get; init; }
+
     /// <summary>The node's label in the registry.</summary>
     public string? Label { get; init; }
 

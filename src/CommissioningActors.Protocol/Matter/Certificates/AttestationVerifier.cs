@@ -16,7 +16,8 @@ public sealed record AttestationResult(
 /// <summary>
 /// The whole of step "device attestation": the elements echo our nonce, the DAC -> PAI -> PAA chain and the DAC's
 /// signature over elements || challenge (<see cref="DeviceAttestation"/>), the certification declaration's CMS
-/// signature by a known CD signing key, and the declaration covering the DAC and the reported vendor/product.
+/// signature by a known CD signing key, and the declaration covering the DAC and the reported vendor/product
+/// (<see cref="AttestationIdentity"/>).
 /// </summary>
 public static class AttestationVerifier
 {
@@ -85,23 +86,15 @@ public static class AttestationVerifier
             return $"certification declaration format version {cd.FormatVersion} is not supported";
         }
 
-        // With a DAC origin the DAC belongs to another vendor's product line (spec 6.2.3.1); else to the CD's.
-        var (vendor, products) = cd.DacOriginVendorId is { } originVendor
-            ? (originVendor, new[] { cd.DacOriginProductId!.Value })
-            : (cd.VendorId, cd.ProductIds.ToArray());
-        if (info.VendorId != vendor)
+        if (info.ProductId is not { } dacProduct)
         {
-            return "the DAC vendor id is not the certification declaration's";
+            return "the DAC carries no product id";
         }
 
-        if (info.ProductId is not { } dacProduct || !products.Contains(dacProduct))
+        var identity = AttestationIdentity.Check(basic, info.VendorId, dacProduct, cd);
+        if (identity is not null)
         {
-            return "the DAC product id is not in the certification declaration";
-        }
-
-        if (basic is { } b && (b.VendorId != cd.VendorId || !cd.ProductIds.Contains(b.ProductId)))
-        {
-            return "the device's basic information vendor/product is not in the certification declaration";
+            return identity;
         }
 
         if (cd.AuthorizedPaaKeyIds.Count > 0 &&

@@ -72,6 +72,30 @@ public sealed class SimulatedDeviceFlowTests() : Akka.TestKit.Xunit2.TestKit(Sto
         Assert.Equal(node, (await ExpectMsgAsync<NodeFound>(Step)).Node);
     }
 
+    [Fact]
+    public async Task A_device_reporting_a_product_its_dac_does_not_carry_fails_attestation_before_any_certificate_and_is_left_unarmed()
+    {
+        // Configured as product 0x8001: it answers honestly in Basic Information, but its only DAC is 0xFFF1/0x8000.
+        using var device = new SimulatedMatterDevice(new SimulatedDeviceOptions { Passcode = 20202063, ProductId = 0x8001, OnNetwork = true });
+        await using var host = UdpMatterDeviceHost.Start(device);
+        var (lines, failed) = await RunFlow(host, 20202063);
+
+        var text = string.Join("\n", lines.Select(l => $"{l.Step}: {l.Text}"));
+        Assert.Contains("ReadInitialData: device vendor 0xFFF1, product 0x8001", text);
+        Assert.Equal(FlowStep.Attestation, failed.Step);
+        Assert.Equal("attestation_failed", failed.ErrorCode);
+        Assert.Contains("ProductID mismatch: the device reports 0x8001 in Basic Information but its DAC carries 0x8000", failed.Reason);
+        Assert.DoesNotContain("attestation verified", text);
+        Assert.DoesNotContain("root certificate added", text);
+        Assert.DoesNotContain("operational certificate added", text);
+        Assert.Contains("Attestation: fail-safe disarmed: the device is commissionable again", text);
+
+        Assert.Null(device.Inspect(s => s.PendingRoot));
+        Assert.Empty(device.Inspect(s => s.Fabrics.ToList()));
+        Assert.Empty(device.Inspect(s => s.Acl.ToList()));
+        Assert.False(device.Inspect(s => s.FailSafe.IsArmed));
+    }
+
     [Theory]
     [InlineData(DeviceFaultStep.AttestationRequest, FlowStep.Attestation)]
     [InlineData(DeviceFaultStep.AddNoc, FlowStep.AddNoc)]

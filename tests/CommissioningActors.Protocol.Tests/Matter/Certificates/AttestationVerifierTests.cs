@@ -137,14 +137,14 @@ public sealed class AttestationVerifierTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0xFFF1, 0x8001)]
-    [InlineData(0xFFF2, 0x8000)]
-    public void Basic_information_outside_the_declaration_is_refused(int vendor, int product)
+    [InlineData(0xFFF1, 0x8001, "ProductID mismatch: the device reports 0x8001 in Basic Information but its DAC carries 0x8000")]
+    [InlineData(0xFFF2, 0x8000, "VendorID mismatch: the device reports 0xFFF2 in Basic Information but its DAC carries 0xFFF1")]
+    public void Basic_information_the_dac_does_not_carry_is_refused_naming_both_values(int vendor, int product, string reason)
     {
         var result = Verify(Elements(Cms01, Nonce), new DeviceBasicInformation((ushort)vendor, (ushort)product));
 
         Assert.Equal(CryptoErrorKind.UntrustedChain, result.Error?.Kind);
-        Assert.Contains("basic information", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(reason, result.Error!.Message);
     }
 
     [Fact]
