@@ -31,6 +31,12 @@ public sealed class OperationalZone
 
     public int Count => _nodes.Count;
 
+    /// <summary>Whether exactly <paramref name="node"/> is advertised: a delayed repeat of its announcement must not revive it once withdrawn or moved.</summary>
+    public bool Holds(OperationalNode node) => _nodes.TryGetValue(node.Instance, out var held) && held == node;
+
+    /// <summary>Whether any node of that instance name is advertised: a delayed goodbye must not remove one advertised again.</summary>
+    public bool Holds(ulong compressedFabricId, ulong nodeId) => _nodes.ContainsKey(MatterDnsSd.OperationalInstance(compressedFabricId, nodeId));
+
     /// <summary>Adds or moves a node; returns the records to announce (RFC 6762 §8.3).</summary>
     public IReadOnlyList<byte[]> Advertise(OperationalNode node)
     {

@@ -47,33 +47,44 @@ public sealed class OperationalMdnsResponder : IDisposable
 
     public void Advertise(OperationalAnnouncement announcement)
     {
-        IReadOnlyList<byte[]> packets;
+        var node = new OperationalZone.OperationalNode(announcement.CompressedFabricId, announcement.NodeId, announcement.EndPoint);
         lock (_zone)
         {
-            packets = _zone.Advertise(new OperationalZone.OperationalNode(announcement.CompressedFabricId, announcement.NodeId, announcement.EndPoint));
+            Send(_zone.Advertise(node));
         }
 
-        Send(packets);
-        _ = RepeatAsync(packets);
+        _ = RepeatAsync(zone => zone.Holds(node) ? zone.Advertise(node) : []);
     }
 
     public void Withdraw(OperationalAnnouncement announcement)
     {
-        IReadOnlyList<byte[]> packets;
+        var (fabric, nodeId) = (announcement.CompressedFabricId, announcement.NodeId);
+        IReadOnlyList<byte[]> goodbye;
         lock (_zone)
         {
-            packets = _zone.Withdraw(announcement.CompressedFabricId, announcement.NodeId);
+            goodbye = _zone.Withdraw(fabric, nodeId);
+            Send(goodbye);
         }
 
-        Send(packets);
+        // The goodbye goes out twice, as the announcement: a peer ignores a goodbye for a record it refreshed
+        // within the last second (matter.js does, against reordering), and would keep this one for its whole TTL.
+        if (goodbye.Count > 0)
+        {
+            _ = RepeatAsync(zone => zone.Holds(fabric, nodeId) ? [] : goodbye);
+        }
     }
 
-    private async Task RepeatAsync(IReadOnlyList<byte[]> packets)
+    // Re-decided under the lock when it is due: a node withdrawn, moved or advertised again in the meantime changes
+    // what (if anything) is repeated, and sending under the lock keeps the order in which the zone changed.
+    private async Task RepeatAsync(Func<OperationalZone, IReadOnlyList<byte[]>> packets)
     {
         try
         {
             await Task.Delay(RepeatAfter, _stop.Token).ConfigureAwait(false);
-            Send(packets);
+            lock (_zone)
+            {
+                Send(packets(_zone));
+            }
         }
         catch (OperationCanceledException)
         {
@@ -87,16 +98,14 @@ public sealed class OperationalMdnsResponder : IDisposable
             return;
         }
 
-        IReadOnlyList<byte[]> answers;
         lock (_zone)
         {
-            answers = _zone.Answer(query);
-        }
-
-        if (answers.Count > 0)
-        {
-            Interlocked.Increment(ref _queriesAnswered);
-            Send(answers);
+            var answers = _zone.Answer(query);
+            if (answers.Count > 0)
+            {
+                Interlocked.Increment(ref _queriesAnswered);
+                Send(answers);
+            }
         }
     }
 

@@ -1,0 +1,153 @@
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using CommissioningActors.Core.Matter.Resolution;
+using CommissioningActors.Protocol.Mdns;
+using CommissioningActors.Simulator.Matter;
+
+namespace CommissioningActors.Host.Tests.Interop.Mdns;
+
+/// <summary>
+/// The simulator's mDNS responder on real sockets, inside a private network namespace whose only interface is lo
+/// (nothing can leave the machine), found by matter.js's own operational resolver and by ours.
+/// </summary>
+public sealed class OperationalResponderInteropTests : TestKit
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly MulticastDnsSettings OnLo = new(["lo"], Ipv4: true, Ipv6: true);
+
+    private static readonly ResolverSettings Settings = ResolverSettings.Default with { Multicast = OnLo };
+
+    private static OperationalAnnouncement Node(ulong fabric, ulong node, int port) =>
+        new("Test Light", fabric, node, new IPEndPoint(IPAddress.Loopback, port));
+
+    private static Task<OperationalMdnsResponder> ResponderInsideAsync(NetworkNamespace network) =>
+        NamespaceThread.CreateInsideAsync(network, () => OperationalMdnsResponder.Start(OnLo));
+
+    [Fact]
+    public async Task Matter_js_finds_a_node_announced_before_it_asked_and_forgets_it_at_the_goodbye()
+    {
+        await using var network = await NetworkNamespace.CreateAsync();
+        using var responder = await ResponderInsideAsync(network);
+        var light = Node(0x2906C908D115D362, 0x8FC7772401CD0696, 5541);
+        responder.Advertise(light);
+
+        // Started after the announcement (and its repeat may be long gone): matter.js has to ask.
+        await using var matterJs = await MatterJsMdnsResolver.StartAsync(network, light.CompressedFabricId, light.NodeId);
+        Assert.Equal("2906C908D115D362-8FC7772401CD0696._matter._tcp.local", matterJs.Name);
+        Assert.Equal(light.EndPoint, await matterJs.WaitForAddressAsync("add", Patience));
+        var parameters = await matterJs.Process.WaitForEventAsync("parameters", Patience);
+        Assert.Equal(("500", "300"), (parameters.GetProperty("SII").GetString(), parameters.GetProperty("SAI").GetString()));
+        Assert.True(responder.QueriesAnswered > 0, "matter.js's query was answered");
+
+        // Withdrawn right after matter.js installed the records: it ignores a goodbye that close to a refresh, so
+        // only the responder's repeated goodbye makes it forget (with a single goodbye it keeps the node for 2 min).
+        var after = matterJs.Process.EventCount;
+        responder.Withdraw(light);
+        Assert.Equal(light.EndPoint, await matterJs.WaitForAddressAsync("delete", Patience, after));
+        Assert.Equal(0, responder.Advertised);
+    }
+
+    [Fact]
+    public async Task Matter_js_finds_a_node_announced_while_it_is_asking_and_follows_it_to_a_new_port()
+    {
+        await using var network = await NetworkNamespace.CreateAsync();
+        using var responder = await ResponderInsideAsync(network);
+        const ulong fabric = 0x0123456789ABCDEF, nodeId = 0x11;
+        await using var matterJs = await MatterJsMdnsResolver.StartAsync(network, fabric, nodeId);
+
+        responder.Advertise(Node(fabric, nodeId, 5542));
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5542), await matterJs.WaitForAddressAsync("add", Patience));
+
+        // A node of another fabric on the same host is not mistaken for it.
+        var after = matterJs.Process.EventCount;
+        responder.Advertise(Node(fabric + 1, nodeId, 5543));
+        responder.Advertise(Node(fabric, nodeId, 5544));
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5544), await matterJs.WaitForAddressAsync("add", Patience, after));
+        Assert.DoesNotContain(matterJs.Process.Events.Skip(after), e => e.TryGetProperty("port", out var p) && p.GetInt32() == 5543);
+    }
+
+    [Fact]
+    public async Task Our_resolver_finds_nodes_announced_before_and_after_it_asked_and_forgets_a_withdrawn_one()
+    {
+        await using var network = await NetworkNamespace.CreateAsync();
+        using var responder = await ResponderInsideAsync(network);
+        var before = Node(0xA1, 0x01, 5551);
+        var later = Node(0xA1, 0x02, 5552);
+        responder.Advertise(before);
+        var goodbyes = new GoodbyeWatch();
+        var mdns = await NamespaceThread.CreateInsideAsync(network, () => new ObservedMulticastDns(new UdpMulticastDns(OnLo), goodbyes));
+        var resolver = Sys.ActorOf(MatterResolverActor.Props(Settings, () => mdns));
+
+        // Asked before it is announced: the answer comes from the announcement.
+        var asked = resolver.Ask<object>(new ResolveOperational(0xA1, 0x02, Patience), Patience * 2);
+        responder.Advertise(later);
+        var resolvedLater = Assert.IsType<OperationalResolved>(await asked);
+        Assert.Equal([later.EndPoint], resolvedLater.Addresses);
+
+        // Announced before the resolver listened: its SRV question is answered.
+        var answeredBefore = responder.QueriesAnswered;
+        var resolvedBefore = Assert.IsType<OperationalResolved>(await resolver.Ask<object>(new ResolveOperational(0xA1, 0x01, Patience), Patience * 2));
+        Assert.Equal([before.EndPoint], resolvedBefore.Addresses);
+        Assert.True(responder.QueriesAnswered > answeredBefore, "the resolver asked and the responder answered");
+
+        // The goodbye reached the resolver before this Ask (the watch fires after handing it over): not from the cache.
+        var gone = goodbyes.For(MatterDnsSd.OperationalInstance(0xA1, 0x02));
+        responder.Withdraw(later);
+        await gone.WaitAsync(Patience);
+        Assert.IsType<ResolveFailed>(await resolver.Ask<object>(new ResolveOperational(0xA1, 0x02, TimeSpan.FromSeconds(2)), Patience));
+        Assert.IsType<OperationalResolved>(await resolver.Ask<object>(new ResolveOperational(0xA1, 0x01, Patience), Patience * 2));
+    }
+
+    /// <summary>Completes a task once a goodbye (TTL 0) SRV for an instance has been received.</summary>
+    private sealed class GoodbyeWatch
+    {
+        private readonly Dictionary<string, TaskCompletionSource> _waiting = new(StringComparer.OrdinalIgnoreCase);
+
+        public Task For(string instance)
+        {
+            lock (_waiting)
+            {
+                var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiting[instance] = seen;
+                return seen.Task;
+            }
+        }
+
+        public void Saw(MulticastDatagram datagram)
+        {
+            if (DnsCodec.Decode(datagram.Data).Value is not { IsResponse: true } message)
+            {
+                return;
+            }
+
+            foreach (var srv in message.Records.OfType<SrvRecord>().Where(r => r.Ttl == TimeSpan.Zero))
+            {
+                lock (_waiting)
+                {
+                    if (_waiting.Remove(srv.Name, out var seen))
+                    {
+                        seen.TrySetResult();
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Real sockets; each datagram is handed to the resolver first, then to the watch.</summary>
+    private sealed class ObservedMulticastDns(IMulticastDns inner, GoodbyeWatch watch) : IMulticastDns
+    {
+        public string Description => inner.Description;
+
+        public void Start(Action<MulticastDatagram> received, Action<Exception> failed) =>
+            inner.Start(d =>
+            {
+                received(d);
+                watch.Saw(d);
+            }, failed);
+
+        public IReadOnlyList<string> Send(byte[] packet) => inner.Send(packet);
+
+        public void Dispose() => inner.Dispose();
+    }
+}
