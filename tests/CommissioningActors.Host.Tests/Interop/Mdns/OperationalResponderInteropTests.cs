@@ -99,6 +99,101 @@ public sealed class OperationalResponderInteropTests : TestKit
         Assert.IsType<OperationalResolved>(await resolver.Ask<object>(new ResolveOperational(0xA1, 0x01, Patience), Patience * 2));
     }
 
+    [Fact]
+    public async Task A_node_withdrawn_right_after_its_announcement_is_not_revived_by_the_announcement_repeat()
+    {
+        await using var network = await NetworkNamespace.CreateAsync();
+        using var responder = await ResponderInsideAsync(network);
+        using var wire = await NamespaceThread.CreateInsideAsync(network, () => new MdnsWire(new UdpMulticastDns(OnLo)));
+        var gone = Node(0xB1, 0x01, 5561);
+        var marker = Node(0xB1, 0x02, 5562);
+
+        responder.Advertise(gone);
+        responder.Withdraw(gone);
+        // Its goodbye is sent twice; the stale announcement repeat would be due a moment before the second.
+        var first = await wire.WaitForAsync(m => Srv(m, gone.EndPoint.Port) is { Ttl.Ticks: 0 }, Patience);
+        await wire.WaitForAsync(m => Srv(m, gone.EndPoint.Port) is { Ttl.Ticks: 0 }, Patience, first + 1);
+        // A later node's repeat, a second after that, proves every timer due before it has fired.
+        var announced = wire.Count;
+        responder.Advertise(marker);
+        var markerFirst = await wire.WaitForAsync(m => Srv(m, marker.EndPoint.Port) is { Ttl.Ticks: > 0 }, Patience, announced);
+        await wire.WaitForAsync(m => Srv(m, marker.EndPoint.Port) is { Ttl.Ticks: > 0 }, Patience, markerFirst + 1);
+
+        Assert.DoesNotContain(wire.Messages.Skip(first), m => Srv(m, gone.EndPoint.Port) is { Ttl.Ticks: > 0 });
+        Assert.Equal(1, responder.Advertised);
+    }
+
+    private static SrvRecord? Srv(DnsMessage message, int port) =>
+        message.IsResponse ? message.Records.OfType<SrvRecord>().FirstOrDefault(r => r.Port == port) : null;
+
+    /// <summary>Every mDNS message seen on the namespace's lo, in arrival order.</summary>
+    private sealed class MdnsWire : IDisposable
+    {
+        private readonly IMulticastDns _mdns;
+        private readonly List<DnsMessage> _messages = [];
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public MdnsWire(IMulticastDns mdns)
+        {
+            _mdns = mdns;
+            _mdns.Start(Received, _ => { });
+        }
+
+        public int Count
+        {
+            get { lock (_messages) { return _messages.Count; } }
+        }
+
+        public IReadOnlyList<DnsMessage> Messages
+        {
+            get { lock (_messages) { return [.. _messages]; } }
+        }
+
+        /// <summary>The index of the first message at or after <paramref name="after"/> that matches.</summary>
+        public async Task<int> WaitForAsync(Func<DnsMessage, bool> match, TimeSpan timeout, int after = 0)
+        {
+            using var deadline = new CancellationTokenSource(timeout);
+            for (var next = after; ; )
+            {
+                Task changed;
+                lock (_messages)
+                {
+                    for (; next < _messages.Count; next++)
+                    {
+                        if (match(_messages[next]))
+                        {
+                            return next;
+                        }
+                    }
+
+                    changed = _changed.Task;
+                }
+
+                await changed.WaitAsync(deadline.Token);
+            }
+        }
+
+        private void Received(MulticastDatagram datagram)
+        {
+            if (DnsCodec.Decode(datagram.Data).Value is not { } message)
+            {
+                return;
+            }
+
+            TaskCompletionSource changed;
+            lock (_messages)
+            {
+                _messages.Add(message);
+                changed = _changed;
+                _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            changed.TrySetResult();
+        }
+
+        public void Dispose() => _mdns.Dispose();
+    }
+
     /// <summary>Completes a task once a goodbye (TTL 0) SRV for an instance has been received.</summary>
     private sealed class GoodbyeWatch
     {
