@@ -153,7 +153,7 @@ public sealed class OperationalResponderInteropTests : TestKit
         public async Task<int> WaitForAsync(Func<DnsMessage, bool> match, TimeSpan timeout, int after = 0)
         {
             using var deadline = new CancellationTokenSource(timeout);
-            for (var next = after; ; )
+            for (var next = after; ;)
             {
                 Task changed;
                 lock (_messages)
@@ -169,7 +169,14 @@ public sealed class OperationalResponderInteropTests : TestKit
                     changed = _changed.Task;
                 }
 
-                await changed.WaitAsync(deadline.Token);
+                try
+                {
+                    await changed.WaitAsync(deadline.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new InvalidOperationException($"no such mDNS message within {timeout.TotalSeconds:0} s; seen: {string.Join("; ", Messages.Skip(after))}");
+                }
             }
         }
 
