@@ -48,29 +48,31 @@ public sealed class OperationalMdnsResponder : IDisposable
     public void Advertise(OperationalAnnouncement announcement)
     {
         var node = new OperationalZone.OperationalNode(announcement.CompressedFabricId, announcement.NodeId, announcement.EndPoint);
+        IReadOnlyList<byte[]> packets;
         lock (_zone)
         {
-            Send(_zone.Advertise(node));
+            packets = _zone.Advertise(node);
+            Send(packets);
         }
 
-        _ = RepeatAsync(zone => zone.Holds(node) ? zone.Advertise(node) : []);
+        // The repeat carries a moved node's old-SRV goodbye again, for the reason the goodbye below is repeated.
+        _ = RepeatAsync(zone => zone.Holds(node) ? packets : []);
     }
 
     public void Withdraw(OperationalAnnouncement announcement)
     {
-        var (fabric, nodeId) = (announcement.CompressedFabricId, announcement.NodeId);
-        IReadOnlyList<byte[]> goodbye;
+        OperationalZone.OperationalNode? node;
         lock (_zone)
         {
-            goodbye = _zone.Withdraw(fabric, nodeId);
-            Send(goodbye);
+            node = _zone.Find(announcement.CompressedFabricId, announcement.NodeId);
+            Send(_zone.Withdraw(announcement.CompressedFabricId, announcement.NodeId));
         }
 
         // The goodbye goes out twice, as the announcement: a peer ignores a goodbye for a record it refreshed
         // within the last second (matter.js does, against reordering), and would keep this one for its whole TTL.
-        if (goodbye.Count > 0)
+        if (node is not null)
         {
-            _ = RepeatAsync(zone => zone.Holds(fabric, nodeId) ? [] : goodbye);
+            _ = RepeatAsync(zone => zone.Goodbye(node));
         }
     }
 

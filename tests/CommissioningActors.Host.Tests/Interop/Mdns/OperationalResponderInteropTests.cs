@@ -49,7 +49,7 @@ public sealed class OperationalResponderInteropTests : TestKit
     }
 
     [Fact]
-    public async Task Matter_js_finds_a_node_announced_while_it_is_asking_and_follows_it_to_a_new_port()
+    public async Task Matter_js_finds_a_node_announced_while_it_is_asking_and_follows_it_to_a_new_port_forgetting_the_old_one()
     {
         await using var network = await NetworkNamespace.CreateAsync();
         using var responder = await ResponderInsideAsync(network);
@@ -64,6 +64,9 @@ public sealed class OperationalResponderInteropTests : TestKit
         responder.Advertise(Node(fabric + 1, nodeId, 5543));
         responder.Advertise(Node(fabric, nodeId, 5544));
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5544), await matterJs.WaitForAddressAsync("add", Patience, after));
+        // The old place is forgotten (its SRV's goodbye, repeated past matter.js's one-second protection window),
+        // not kept beside the new one for the old record's two minutes.
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 5542), await matterJs.WaitForAddressAsync("delete", Patience, after));
         Assert.DoesNotContain(matterJs.Process.Events.Skip(after), e => e.TryGetProperty("port", out var p) && p.GetInt32() == 5543);
     }
 
@@ -121,6 +124,38 @@ public sealed class OperationalResponderInteropTests : TestKit
 
         Assert.DoesNotContain(wire.Messages.Skip(first), m => Srv(m, gone.EndPoint.Port) is { Ttl.Ticks: > 0 });
         Assert.Equal(1, responder.Advertised);
+    }
+
+    [Fact]
+    public async Task Withdrawing_one_fabrics_node_keeps_the_address_of_the_devices_other_node_on_the_same_socket()
+    {
+        await using var network = await NetworkNamespace.CreateAsync();
+        using var responder = await ResponderInsideAsync(network);
+        using var wire = await NamespaceThread.CreateInsideAsync(network, () => new MdnsWire(new UdpMulticastDns(OnLo)));
+        // One device commissioned onto two fabrics: two nodes, one socket, one host name.
+        var first = Node(0xC1, 0x01, 5571);
+        var second = Node(0xC2, 0x07, 5571);
+        responder.Advertise(first);
+        responder.Advertise(second);
+
+        var start = wire.Count;
+        responder.Withdraw(first);
+        bool FirstsGoodbye(DnsMessage m) => m.IsResponse && m.Records.OfType<SrvRecord>().Any(r => r.Ttl == TimeSpan.Zero && r.Name.StartsWith("00000000000000C1-", StringComparison.Ordinal));
+        var goodbye = await wire.WaitForAsync(FirstsGoodbye, Patience, start);
+        var repeat = await wire.WaitForAsync(FirstsGoodbye, Patience, goodbye + 1);
+
+        // A goodbye of the shared host's address would make peers drop the second node's address too.
+        foreach (var message in new[] { wire.Messages[goodbye], wire.Messages[repeat] })
+        {
+            Assert.DoesNotContain(message.Records, r => r is AddressRecord);
+        }
+
+        // The last node on that host takes its address with it.
+        start = wire.Count;
+        responder.Withdraw(second);
+        var lastGoodbye = await wire.WaitForAsync(m => m.IsResponse && m.Records.OfType<SrvRecord>().Any(r => r.Ttl == TimeSpan.Zero), Patience, start);
+        var last = wire.Messages[lastGoodbye];
+        Assert.Contains(last.Records, r => r is AddressRecord { Ttl.Ticks: 0 } a && a.Address.Equals(IPAddress.Loopback));
     }
 
     private static SrvRecord? Srv(DnsMessage message, int port) =>
