@@ -58,6 +58,14 @@ public sealed class OperationalZone
         return _nodes.Remove(instance, out var node) ? Goodbye(node) : [];
     }
 
+    /// <summary>Removes every node; returns their goodbyes (a responder shutting down, RFC 6762 §10.1).</summary>
+    public IReadOnlyList<byte[]> WithdrawAll()
+    {
+        var nodes = _nodes.Values.ToList();
+        _nodes.Clear();
+        return Pack(nodes.Select(n => Records(n, TimeSpan.Zero)));
+    }
+
     /// <summary>The node advertised under that instance name, if any.</summary>
     public OperationalNode? Find(ulong compressedFabricId, ulong nodeId) =>
         _nodes.GetValueOrDefault(MatterDnsSd.OperationalInstance(compressedFabricId, nodeId));

@@ -122,9 +122,15 @@ public sealed class OperationalMdnsResponder : IDisposable
         }
     }
 
+    /// <summary>Says goodbye for every node still advertised (once: a peer that misses it waits out the TTL), then closes the sockets.</summary>
     public void Dispose()
     {
         _stop.Cancel();
+        lock (_zone)
+        {
+            Send(_zone.WithdrawAll());
+        }
+
         _mdns.Dispose();
     }
 }

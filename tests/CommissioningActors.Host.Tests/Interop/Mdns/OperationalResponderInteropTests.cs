@@ -158,6 +158,23 @@ public sealed class OperationalResponderInteropTests : TestKit
         Assert.Contains(last.Records, r => r is AddressRecord { Ttl.Ticks: 0 } a && a.Address.Equals(IPAddress.Loopback));
     }
 
+    [Fact]
+    public async Task A_responder_shutting_down_says_goodbye_for_every_node_it_still_advertises()
+    {
+        await using var network = await NetworkNamespace.CreateAsync();
+        using var wire = await NamespaceThread.CreateInsideAsync(network, () => new MdnsWire(new UdpMulticastDns(OnLo)));
+        var responder = await ResponderInsideAsync(network);
+        responder.Advertise(Node(0xD1, 0x01, 5581));
+        responder.Advertise(Node(0xD1, 0x02, 5582));
+        var start = wire.Count;
+
+        responder.Dispose();
+
+        await wire.WaitForAsync(m => Srv(m, 5581) is { Ttl.Ticks: 0 }, Patience, start);
+        await wire.WaitForAsync(m => Srv(m, 5582) is { Ttl.Ticks: 0 }, Patience, start);
+        Assert.Equal(0, responder.Advertised);
+    }
+
     private static SrvRecord? Srv(DnsMessage message, int port) =>
         message.IsResponse ? message.Records.OfType<SrvRecord>().FirstOrDefault(r => r.Port == port) : null;
 
