@@ -31,18 +31,64 @@ public sealed class OperationalZone
 
     public int Count => _nodes.Count;
 
-    /// <summary>Adds or moves a node; returns the records to announce (RFC 6762 §8.3).</summary>
+    /// <summary>Whether exactly <paramref name="node"/> is advertised: a delayed repeat of its announcement must not revive it once withdrawn or moved.</summary>
+    public bool Holds(OperationalNode node) => _nodes.TryGetValue(node.Instance, out var held) && held == node;
+
+    /// <summary>
+    /// Adds or moves a node; returns the records to announce (RFC 6762 §8.3). A moved node's old SRV says goodbye
+    /// first: its host name differs, so a peer would otherwise keep both places until the old TTL ran out.
+    /// </summary>
     public IReadOnlyList<byte[]> Advertise(OperationalNode node)
     {
+        _nodes.TryGetValue(node.Instance, out var old);
         _nodes[node.Instance] = node;
-        return Pack([Records(node, ServiceTtl)]);
+        var records = Records(node, ServiceTtl);
+        if (old is not null && !old.EndPoint.Equals(node.EndPoint))
+        {
+            records.Insert(0, Srv(old, TimeSpan.Zero));
+        }
+
+        return Pack([records]);
     }
 
-    /// <summary>Removes a node; returns its goodbye (the same records with TTL 0), or nothing if it was unknown.</summary>
+    /// <summary>Removes a node; returns its goodbye (its records with TTL 0), or nothing if it was unknown.</summary>
     public IReadOnlyList<byte[]> Withdraw(ulong compressedFabricId, ulong nodeId)
     {
         var instance = MatterDnsSd.OperationalInstance(compressedFabricId, nodeId);
-        return _nodes.Remove(instance, out var node) ? Pack([Records(node, TimeSpan.Zero)]) : [];
+        return _nodes.Remove(instance, out var node) ? Goodbye(node) : [];
+    }
+
+    /// <summary>Removes every node; returns their goodbyes (a responder shutting down, RFC 6762 §10.1).</summary>
+    public IReadOnlyList<byte[]> WithdrawAll()
+    {
+        var nodes = _nodes.Values.ToList();
+        _nodes.Clear();
+        return Pack(nodes.Select(n => Records(n, TimeSpan.Zero)));
+    }
+
+    /// <summary>The node advertised under that instance name, if any.</summary>
+    public OperationalNode? Find(ulong compressedFabricId, ulong nodeId) =>
+        _nodes.GetValueOrDefault(MatterDnsSd.OperationalInstance(compressedFabricId, nodeId));
+
+    /// <summary>
+    /// The goodbye of a node no longer advertised, decided on the zone as it is now (for a repeat): nothing if its
+    /// instance is advertised again, and its host's address only if no other node (another fabric of the same
+    /// device, same socket) still uses that host: peers would drop that node's address too.
+    /// </summary>
+    public IReadOnlyList<byte[]> Goodbye(OperationalNode node)
+    {
+        if (_nodes.ContainsKey(node.Instance))
+        {
+            return [];
+        }
+
+        var records = Records(node, TimeSpan.Zero);
+        if (_nodes.Values.Any(n => DnsName.Equal(n.Host, node.Host)))
+        {
+            records.RemoveAll(r => r is AddressRecord);
+        }
+
+        return Pack([records]);
     }
 
     /// <summary>The responses to <paramref name="query"/>; empty when it asks nothing this zone holds (or is a response).</summary>
@@ -101,10 +147,12 @@ public sealed class OperationalZone
     [
         new PtrRecord(MatterDnsSd.OperationalService, ttl, node.Instance),
         new PtrRecord(node.Subtype, ttl, node.Instance),
-        new SrvRecord(node.Instance, ttl, 0, 0, (ushort)node.EndPoint.Port, node.Host),
+        Srv(node, ttl),
         new TxtRecord(node.Instance, ttl, ["SII=500", "SAI=300"]),
         new AddressRecord(node.Host, ttl, node.EndPoint.Address),
     ];
+
+    private static SrvRecord Srv(OperationalNode node, TimeSpan ttl) => new(node.Instance, ttl, 0, 0, (ushort)node.EndPoint.Port, node.Host);
 
     // Whole nodes per message, as many as fit: a resolver never gets an SRV without its address.
     private static List<byte[]> Pack(IEnumerable<IReadOnlyList<DnsRecord>> groups)

@@ -47,33 +47,46 @@ public sealed class OperationalMdnsResponder : IDisposable
 
     public void Advertise(OperationalAnnouncement announcement)
     {
+        var node = new OperationalZone.OperationalNode(announcement.CompressedFabricId, announcement.NodeId, announcement.EndPoint);
         IReadOnlyList<byte[]> packets;
         lock (_zone)
         {
-            packets = _zone.Advertise(new OperationalZone.OperationalNode(announcement.CompressedFabricId, announcement.NodeId, announcement.EndPoint));
+            packets = _zone.Advertise(node);
+            Send(packets);
         }
 
-        Send(packets);
-        _ = RepeatAsync(packets);
+        // The repeat carries a moved node's old-SRV goodbye again, for the reason the goodbye below is repeated.
+        _ = RepeatAsync(zone => zone.Holds(node) ? packets : []);
     }
 
     public void Withdraw(OperationalAnnouncement announcement)
     {
-        IReadOnlyList<byte[]> packets;
+        OperationalZone.OperationalNode? node;
         lock (_zone)
         {
-            packets = _zone.Withdraw(announcement.CompressedFabricId, announcement.NodeId);
+            node = _zone.Find(announcement.CompressedFabricId, announcement.NodeId);
+            Send(_zone.Withdraw(announcement.CompressedFabricId, announcement.NodeId));
         }
 
-        Send(packets);
+        // The goodbye goes out twice, as the announcement: a peer ignores a goodbye for a record it refreshed
+        // within the last second (matter.js does, against reordering), and would keep this one for its whole TTL.
+        if (node is not null)
+        {
+            _ = RepeatAsync(zone => zone.Goodbye(node));
+        }
     }
 
-    private async Task RepeatAsync(IReadOnlyList<byte[]> packets)
+    // Re-decided under the lock when it is due: a node withdrawn, moved or advertised again in the meantime changes
+    // what (if anything) is repeated, and sending under the lock keeps the order in which the zone changed.
+    private async Task RepeatAsync(Func<OperationalZone, IReadOnlyList<byte[]>> packets)
     {
         try
         {
             await Task.Delay(RepeatAfter, _stop.Token).ConfigureAwait(false);
-            Send(packets);
+            lock (_zone)
+            {
+                Send(packets(_zone));
+            }
         }
         catch (OperationCanceledException)
         {
@@ -87,16 +100,14 @@ public sealed class OperationalMdnsResponder : IDisposable
             return;
         }
 
-        IReadOnlyList<byte[]> answers;
         lock (_zone)
         {
-            answers = _zone.Answer(query);
-        }
-
-        if (answers.Count > 0)
-        {
-            Interlocked.Increment(ref _queriesAnswered);
-            Send(answers);
+            var answers = _zone.Answer(query);
+            if (answers.Count > 0)
+            {
+                Interlocked.Increment(ref _queriesAnswered);
+                Send(answers);
+            }
         }
     }
 
@@ -111,9 +122,15 @@ public sealed class OperationalMdnsResponder : IDisposable
         }
     }
 
+    /// <summary>Says goodbye for every node still advertised (once: a peer that misses it waits out the TTL), then closes the sockets.</summary>
     public void Dispose()
     {
         _stop.Cancel();
+        lock (_zone)
+        {
+            Send(_zone.WithdrawAll());
+        }
+
         _mdns.Dispose();
     }
 }
