@@ -258,6 +258,11 @@ public static class StormBenchmark
             await controller.SendAsync("nodes", "get_nodes");
             await StormWatch.WaitAsync(() => watch.Nodes >= 0, TimeSpan.FromSeconds(60));
             var (caseAfterRelease, caseStarted) = watch.Case;
+            foreach (var (gap, before, after) in watch.LongestSilences(3))
+            {
+                Console.WriteLine($"  longest silence while holding a link: {gap.TotalMilliseconds:0} ms between \"{before}\" and \"{after}\"");
+            }
+
             var perDevice = proxies.SelectMany(p => p.LinkHolds).GroupBy(h => h.Device)
                 .Select(g => g.Sum(h => h.Hold.TotalMilliseconds)).ToList();
 

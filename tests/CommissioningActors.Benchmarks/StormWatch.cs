@@ -14,6 +14,8 @@ internal sealed class StormWatch
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private readonly HashSet<string> _caseStarted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (TimeSpan At, string Line)> _lastLine = new(StringComparer.Ordinal);
+    private readonly List<(TimeSpan Gap, string Before, string After)> _silences = [];
     private int _caseAfterRelease;
     private int _nodes = -1;
     private int _sightings;
@@ -46,6 +48,15 @@ internal sealed class StormWatch
     public int Nodes
     {
         get { lock (_sync) { return _nodes; } }
+    }
+
+    /// <summary>The longest silences between two output lines of a job while it held its BLE link, longest first.</summary>
+    public List<(TimeSpan Gap, string Before, string After)> LongestSilences(int count)
+    {
+        lock (_sync)
+        {
+            return [.. _silences.OrderByDescending(s => s.Gap).Take(count)];
+        }
     }
 
     /// <summary>Whether a command with this message id was answered with a result.</summary>
@@ -145,6 +156,26 @@ internal sealed class StormWatch
     // The attempt's release line and the flow's first CASE line (CommissioningAttemptActor.Flow, FlowActor.Operational).
     private void OnLine(string job, string line)
     {
+        // The longest silences of a job between two output lines while its BLE link is held: where a slow hold goes.
+        var now = _clock.Elapsed;
+        if (line.StartsWith("Connection slot acquired", StringComparison.Ordinal))
+        {
+            _lastLine.Remove(job);
+        }
+        else if (_lastLine.TryGetValue(job, out var last) && !_released.Contains(job))
+        {
+            _silences.Add((now - last.At, last.Line, line));
+            if (_silences.Count > 64)
+            {
+                _silences.Sort((a, b) => b.Gap.CompareTo(a.Gap));
+                _silences.RemoveRange(32, _silences.Count - 32);
+            }
+        }
+
+        if (line.StartsWith("Connection slot acquired", StringComparison.Ordinal) || _lastLine.ContainsKey(job))
+        {
+            _lastLine[job] = (now, line);
+        }
         if (line.Contains("released: its connection slot is back in the pool", StringComparison.Ordinal))
         {
             _released.Add(job);
