@@ -6,12 +6,13 @@ namespace CommissioningActors.Core.Jobs;
 
 /// <summary>
 /// Writes job snapshots to the history store. The store is synchronous, so this actor runs on its own
-/// dispatcher (`commissioning.store-dispatcher`), never the default one. A failed write is logged and the
+/// dispatcher (`commissioning.history-dispatcher`), never the default one, nor the fabric's: a storm of jobs
+/// queues thousands of writes, and a commissioning holding a proxy slot must not wait behind them for a node id. A failed write is logged and the
 /// service goes on: history is worth keeping, not worth stopping commissioning for.
 /// </summary>
 public sealed class JobHistoryActor : ReceiveActor
 {
-    public const string Dispatcher = "commissioning.store-dispatcher";
+    public const string Dispatcher = "commissioning.history-dispatcher";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
