@@ -258,6 +258,11 @@ public static class StormBenchmark
             await controller.SendAsync("nodes", "get_nodes");
             await StormWatch.WaitAsync(() => watch.Nodes >= 0, TimeSpan.FromSeconds(60));
             var (caseAfterRelease, caseStarted) = watch.Case;
+            foreach (var error in watch.Errors)
+            {
+                Console.WriteLine($"  failed: {error}");
+            }
+
             foreach (var (gap, before, after) in watch.LongestSilences(3))
             {
                 Console.WriteLine($"  longest silence while holding a link: {gap.TotalMilliseconds:0} ms between \"{before}\" and \"{after}\"");

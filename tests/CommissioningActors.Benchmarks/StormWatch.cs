@@ -16,6 +16,7 @@ internal sealed class StormWatch
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (TimeSpan At, string Line)> _lastLine = new(StringComparer.Ordinal);
     private readonly List<(TimeSpan Gap, string Before, string After)> _silences = [];
+    private readonly List<string> _errors = [];
     private int _caseAfterRelease;
     private int _nodes = -1;
     private int _sightings;
@@ -57,6 +58,12 @@ internal sealed class StormWatch
         {
             return [.. _silences.OrderByDescending(s => s.Gap).Take(count)];
         }
+    }
+
+    /// <summary>The first few failures other than slot errors, with their messages.</summary>
+    public List<string> Errors
+    {
+        get { lock (_sync) { return [.. _errors]; } }
     }
 
     /// <summary>Whether a command with this message id was answered with a result.</summary>
@@ -145,6 +152,11 @@ internal sealed class StormWatch
                     var job = (string)data!["job_id"]!;
                     if (_terminal.TryAdd(job, ((string)data["status"]!, (string?)data["error_code"])))
                     {
+                        if ((string?)data["error_code"] is { } code && code != "out_of_connection_slots" && _errors.Count < 5)
+                        {
+                            _errors.Add($"{code}: {(string?)data["error"]}");
+                        }
+
                         _lastTerminal = _clock.Elapsed;
                     }
 

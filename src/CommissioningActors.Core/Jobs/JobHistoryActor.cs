@@ -5,14 +5,14 @@ using CommissioningActors.Core.Storage;
 namespace CommissioningActors.Core.Jobs;
 
 /// <summary>
-/// Writes job snapshots to the history store. The store is synchronous, so this actor runs on its own
-/// dispatcher (`commissioning.history-dispatcher`), never the default one, nor the fabric's: a storm of jobs
-/// queues thousands of writes, and a commissioning holding a proxy slot must not wait behind them for a node id. A failed write is logged and the
+/// Writes job snapshots to the history store. The store is synchronous, so this actor runs on the store's
+/// dispatcher (`commissioning.store-dispatcher`, throughput 1), never the default one: it takes turns with the
+/// fabric message by message, so a commissioning holding a proxy slot never waits behind a backlog of history writes. A failed write is logged and the
 /// service goes on: history is worth keeping, not worth stopping commissioning for.
 /// </summary>
 public sealed class JobHistoryActor : ReceiveActor
 {
-    public const string Dispatcher = "commissioning.history-dispatcher";
+    public const string Dispatcher = "commissioning.store-dispatcher";
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
 

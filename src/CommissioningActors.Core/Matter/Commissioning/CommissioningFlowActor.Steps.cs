@@ -171,6 +171,7 @@ public sealed partial class CommissioningFlowActor
                 AwaitFabric<NodeIdAllocated>(FlowStep.CsrRequest, allocated =>
                 {
                     _nodeId = allocated.NodeId;
+                    Line($"node id {_nodeId} allocated");
                     _fabric.Tell(GetFabric.Instance);
                     AwaitFabric<FabricInfo>(FlowStep.AddTrustedRootCertificate, AddTrustedRoot);
                 });
