@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Versioning;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
@@ -18,25 +17,20 @@ namespace CommissioningActors.Core.Tests.Matter;
 public sealed class StoreDispatcherTests() : TestKit(ShippedHocon.Load("commissioning.hocon")), IDisposable
 {
     private const int Backlog = 300;
-    private static readonly TimeSpan WriteTime = TimeSpan.FromMilliseconds(50);
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "ca-dispatch-" + Guid.NewGuid().ToString("N"));
+    private readonly SemaphoreSlim _writes = new(0);
 
-    /// <summary>Stands in for the history actor: each message is a slow synchronous write on the store thread.</summary>
-    private sealed class SlowWriter : ReceiveActor
+    /// <summary>Stands in for the history actor: each message is a synchronous write that ends when the test lets it.</summary>
+    private sealed class GatedWriter : ReceiveActor
     {
-        public SlowWriter(StrongBox<int> written) => ReceiveAny(_ =>
-        {
-            Thread.Sleep(WriteTime);
-            Interlocked.Increment(ref written.Value);
-        });
+        public GatedWriter(SemaphoreSlim writes) => ReceiveAny(_ => writes.Wait(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
     public async Task The_fabric_allocates_a_node_id_between_two_history_writes_not_after_the_backlog()
     {
-        var written = new StrongBox<int>();
-        var history = Sys.ActorOf(Props.Create(() => new SlowWriter(written)).WithDispatcher(JobHistoryActor.Dispatcher));
+        var history = Sys.ActorOf(Props.Create(() => new GatedWriter(_writes)).WithDispatcher(JobHistoryActor.Dispatcher));
         var fabric = Sys.ActorOf(FabricActor.Props(new FabricStore(ServiceDatabase.Open(_directory))));
         Assert.Equal(1ul, (await fabric.Ask<NodeIdAllocated>(AllocateNodeId.Instance, TimeSpan.FromSeconds(10))).NodeId);
         for (var i = 0; i < Backlog; i++)
@@ -44,17 +38,25 @@ public sealed class StoreDispatcherTests() : TestKit(ShippedHocon.Load("commissi
             history.Tell(i);
         }
 
-        AwaitCondition(() => Volatile.Read(ref written.Value) > 0, TimeSpan.FromSeconds(10));
         fabric.Tell(AllocateNodeId.Instance, TestActor);
 
-        // The backlog takes 15 s; the answer must come while nearly all of it is still queued (throughput 100: after 100).
-        Assert.Equal(2ul, ExpectMsg<NodeIdAllocated>(TimeSpan.FromSeconds(10)).NodeId);
-        var writtenBefore = Volatile.Read(ref written.Value);
-        Assert.True(writtenBefore < Backlog / 4, $"{writtenBefore} of {Backlog} history writes went first");
+        // Let the history writes finish one at a time until the fabric has answered: throughput 100 needs 100.
+        var released = 0;
+        object? answer = null;
+        while (answer is null && released < Backlog)
+        {
+            _writes.Release();
+            released++;
+            answer = ReceiveOne(TimeSpan.FromMilliseconds(200));
+        }
+
+        Assert.Equal(2ul, Assert.IsType<NodeIdAllocated>(answer).NodeId);
+        Assert.True(released < 10, $"{released} history writes went first");
     }
 
     void IDisposable.Dispose()
     {
+        _writes.Release(Backlog);
         Shutdown();
         if (Directory.Exists(_directory))
         {

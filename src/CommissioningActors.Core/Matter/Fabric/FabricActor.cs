@@ -32,6 +32,7 @@ public sealed class FabricActor : ReceiveActor
     private readonly FabricSettings _settings;
     private readonly SortedDictionary<ulong, NodeRecord> _nodes = [];
     private readonly HashSet<ulong> _available = [];
+    private readonly Dictionary<NetworkKind, NetworkCredentials?> _credentials = [];
     private FabricAuthority? _authority;
     private FabricRecord? _fabric;
     private MatterCertificate? _controllerNoc;
@@ -76,9 +77,21 @@ public sealed class FabricActor : ReceiveActor
         Receive<SaveNetworkCredentials>(save => Reply(() =>
         {
             _store.SaveNetworkCredentials(save.Credentials, _settings.Time.GetUtcNow());
+            _credentials[save.Credentials.Kind] = save.Credentials;
             return new NetworkCredentialsSaved(save.Credentials.Kind);
         }));
-        Receive<GetNetworkCredentials>(get => Reply(() => new NetworkCredentialsFound(get.Kind, _store.LoadNetworkCredentials(get.Kind))));
+        // Every BLE job asks before it connects: a storm of jobs must not queue a store read each ahead of the
+        // node-id requests of flows that hold proxy slots. Read once, then kept (this actor is the only writer).
+        Receive<GetNetworkCredentials>(get => Reply(() =>
+        {
+            if (!_credentials.TryGetValue(get.Kind, out var credentials))
+            {
+                credentials = _store.LoadNetworkCredentials(get.Kind);
+                _credentials[get.Kind] = credentials;
+            }
+
+            return new NetworkCredentialsFound(get.Kind, credentials);
+        }));
         Receive<GetNode>(get => Sender.Tell(_nodes.TryGetValue(get.NodeId, out var node)
             ? new NodeFound(node, _available.Contains(get.NodeId))
             : new UnknownNode(get.NodeId)));
