@@ -6,8 +6,8 @@ namespace CommissioningActors.Core.Jobs;
 
 /// <summary>
 /// Writes job snapshots to the history store. The store is synchronous, so this actor runs on the store's
-/// dispatcher (`commissioning.store-dispatcher`, throughput 1), never the default one: it takes turns with the
-/// fabric message by message, so a commissioning holding a proxy slot never waits behind a backlog of history writes. A failed write is logged and the
+/// dispatcher (`commissioning.store-dispatcher`), never the default one: it takes turns with the fabric by time
+/// (5 ms), so a commissioning holding a proxy slot never waits behind a backlog of history writes. A failed write is logged and the
 /// service goes on: history is worth keeping, not worth stopping commissioning for.
 /// </summary>
 public sealed class JobHistoryActor : ReceiveActor

@@ -40,7 +40,7 @@ public sealed class StoreDispatcherTests() : TestKit(ShippedHocon.Load("commissi
 
         fabric.Tell(AllocateNodeId.Instance, TestActor);
 
-        // Let the history writes finish one at a time until the fabric has answered: throughput 100 needs 100.
+        // Let the history writes finish one at a time until the fabric has answered: by message count alone it needs 100.
         var released = 0;
         object? answer = null;
         while (answer is null && released < Backlog)
