@@ -239,10 +239,10 @@ internal sealed class GattServer(
             // A handshake request may also arrive as a binary write to C1.
             var btp = connection.Btp;
             send = btp is null ? AcceptWrite(connection, frame.Payload) : () => btp.ReceiveAsync(frame.Payload);
-            if (btp is not null && connection.Uplink is { } uplink)
+            if (send is not null && btp is not null && connection.Uplink is { } uplink)
             {
                 // Over the simulated air: delivered later, in order, without holding up the socket's receive loop.
-                uplink.Send(() => btp.ReceiveAsync(frame.Payload));
+                uplink.Send(send);
                 send = null;
             }
         }
